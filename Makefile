@@ -1,0 +1,44 @@
+# Two commands on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export FLASK_APP := api
+
+.PHONY: run serve test test-postgres lint format openapi bench clean
+
+$(BIN)/flask: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/flask
+
+run: $(BIN)/flask
+	$(BIN)/flask --app api db upgrade
+	$(BIN)/flask --app api load-fixtures
+	$(BIN)/flask --app api run --host $(HOST) --port $(PORT)
+
+serve: $(BIN)/flask
+	$(BIN)/flask --app api db upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py api.wsgi:app
+
+test: $(BIN)/flask
+	$(BIN)/pytest --cov --cov-report=term:skip-covered
+
+test-postgres: $(BIN)/flask
+	DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test $(BIN)/pytest
+
+lint: $(BIN)/flask
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/flask
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+openapi: $(BIN)/flask
+	$(BIN)/flask --app api openapi write openapi.yaml
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage

@@ -1,0 +1,105 @@
+"""Annals: news articles in, structured events out, through a documented JSON API."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request
+
+from api import config as settings
+from api.errors import AnnalsApi, Problem
+
+API_VERSION = "0.1.0"
+
+_JSON_TYPES = ("application/json",)
+
+
+def _openapi_settings(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="Annals",
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": (
+                    "Annals turns news articles into structured events (who met whom, "
+                    "where, when, about what) and serves them. Lists page with an opaque "
+                    "cursor; errors are RFC 9457 problem details."
+                ),
+                "license": {"name": "MIT", "identifier": "MIT"},
+            },
+            "servers": [{"url": "/", "description": "This server"}],
+        },
+    )
+
+
+def _require_json_bodies() -> None:
+    """415 for a request body that is not JSON (an empty body is left to validation)."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
+    if has_body and request.mimetype not in _JSON_TYPES and not request.mimetype.endswith("+json"):
+        got = request.mimetype or "no content type"
+        raise Problem(415, f"Send the body as application/json, not {got}.")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the WSGI app; ``config`` overrides settings (``DATABASE_URL``, ``TESTING``...)."""
+    from flask_swagger_ui import get_swaggerui_blueprint
+
+    from api import articles, cli, db, entities, events, meta, places, topics
+    from schemas.common import RefOrInline, ref_or_inline_properties
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings.load(config))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    _openapi_settings(app)
+
+    db.bind(
+        app.config["DATABASE_URL"],
+        pool_size=app.config["DB_POOL_SIZE"],
+        busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+    )
+
+    api = AnnalsApi(app)
+    api.ma_plugin.converter.add_attribute_function(ref_or_inline_properties)
+    api.register_field(RefOrInline, None, None)
+    for blueprint in (
+        events.blp,
+        articles.blp,
+        entities.blp,
+        places.blp,
+        topics.blp,
+        topics.sources_blp,
+    ):
+        api.register_blueprint(blueprint)
+    app.extensions["annals"] = {"api": api}
+
+    app.register_blueprint(meta.blp)
+    app.register_blueprint(
+        get_swaggerui_blueprint(
+            "/docs", "/openapi.json", config={"app_name": "Annals API", "tryItOutEnabled": True}
+        )
+    )
+    app.before_request(_connect)
+    app.before_request(_require_json_bodies)
+    app.teardown_request(_disconnect)
+    cli.register(app)
+    logging.getLogger("annals").setLevel(logging.INFO)
+    return app
+
+
+def _connect() -> None:
+    from api.db import database
+
+    database.connect(reuse_if_open=True)
+
+
+def _disconnect(exc: BaseException | None = None) -> None:
+    from api.db import database
+
+    if not database.is_closed():
+        database.close()

@@ -1,0 +1,180 @@
+"""Glue between the annotator and the store: found events become stored ``auto`` events.
+
+The annotator (its models) loads on first use only, so a process that never
+annotates never pays for it. Re-annotation replaces only the article's
+``auto`` events; what a person reviewed or rejected is never touched.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from api.db import database
+from api.models import (
+    Article,
+    Event,
+    EventArticle,
+    EventTopic,
+    Mention,
+    Participant,
+    Topic,
+    utcnow,
+)
+from api.resolve import resolve_entity, resolve_place
+
+_lock = threading.Lock()
+_annotator = None
+
+
+def get_annotator():
+    """The process-wide annotator, built (models loaded) on first call."""
+    global _annotator
+    if _annotator is None:
+        with _lock:
+            if _annotator is None:
+                from annotator import Annotator
+
+                _annotator = Annotator()
+    return _annotator
+
+
+def _mention(article: Article, event: Event, field: str, span, entity_id=None) -> dict | None:
+    if span is None:
+        return None
+    return {
+        "article": article.id,
+        "event": event.id,
+        "entity": entity_id,
+        "field": field,
+        "part": getattr(span, "part", "body"),
+        "start": span.start,
+        "end": span.end,
+        "exact": span.text,
+    }
+
+
+def _drop_auto_events(article: Article) -> None:
+    """Remove the article's ``auto`` events (unlinking those other articles also report)."""
+    auto = list(
+        Event.select(Event.id)
+        .join(EventArticle)
+        .where((EventArticle.article == article) & (Event.status == "auto"))
+    )
+    for event in auto:
+        shared = (
+            EventArticle.select()
+            .where((EventArticle.event == event.id) & (EventArticle.article != article))
+            .exists()
+        )
+        if shared:
+            EventArticle.delete().where(
+                (EventArticle.event == event.id) & (EventArticle.article == article)
+            ).execute()
+            Mention.delete().where(
+                (Mention.event == event.id) & (Mention.article == article)
+            ).execute()
+        else:
+            Event.delete().where(Event.id == event.id).execute()
+
+
+def _kept_keys(article: Article) -> set[tuple]:
+    """(type, start date) of the events people reviewed or rejected for this article."""
+    rows = (
+        Event.select(Event.type, Event.start_date)
+        .join(EventArticle)
+        .where((EventArticle.article == article) & (Event.status != "auto"))
+        .tuples()
+    )
+    return set(rows)
+
+
+def store_found_events(article: Article, found: list) -> list[Event]:
+    """Store ``found`` (annotator ``FoundEvent``s) as ``auto`` events of ``article``."""
+    known_topics = {slug for (slug,) in Topic.select(Topic.slug).tuples()}
+    with database.atomic():
+        _drop_auto_events(article)
+        kept = _kept_keys(article)
+        stored: dict[str, Event] = {}
+        mentions: list[dict] = []
+        for item in found:
+            if (item.type, item.start_date) in kept:
+                continue
+            venue = None
+            if item.venue is not None:
+                venue = resolve_place(
+                    {
+                        "name": item.venue.name,
+                        "aliases": item.venue.aliases,
+                        "country": item.venue.country,
+                        "lat": item.venue.lat,
+                        "lon": item.venue.lon,
+                        "geonames_id": item.venue.geonames_id,
+                    }
+                )[0]
+            now = utcnow()
+            event = Event.create(
+                title=item.title,
+                type=item.type,
+                start_date=item.start_date,
+                end_date=item.end_date,
+                date_precision=item.date_precision,
+                venue=venue,
+                status="auto",
+                confidence=item.confidence,
+                created_at=now,
+                updated_at=now,
+            )
+            stored[item.key] = event
+            EventArticle.create(event=event, article=article)
+            seen: set[int] = set()
+            for found_entity in item.participants:
+                entity, _ = resolve_entity(
+                    {
+                        "name": found_entity.name,
+                        "kind": found_entity.kind,
+                        "country": found_entity.country,
+                        "aliases": found_entity.aliases,
+                    }
+                )
+                if entity.id in seen:
+                    continue
+                seen.add(entity.id)
+                Participant.create(
+                    event=event,
+                    entity=entity,
+                    role=found_entity.role,
+                    position=found_entity.position,
+                )
+                for span in found_entity.mentions:
+                    mentions.append(_mention(article, event, "participant", span, entity.id))
+            slugs = [s for s in dict.fromkeys(item.topics) if s in known_topics]
+            if slugs:
+                EventTopic.insert_many([{"event": event.id, "topic": s} for s in slugs]).execute()
+            for slug in slugs:
+                for span in item.topic_mentions.get(slug, []):
+                    mentions.append(_mention(article, event, "topic", span))
+            mentions.append(_mention(article, event, "date", item.date_mention))
+            mentions.append(_mention(article, event, "type", item.type_mention))
+            mentions.append(_mention(article, event, "title", item.title_mention))
+            if item.venue is not None:
+                mentions.append(_mention(article, event, "venue", item.venue.mention))
+        for item in found:
+            if item.parent_key and item.key in stored and item.parent_key in stored:
+                event = stored[item.key]
+                event.parent = stored[item.parent_key]
+                event.save()
+        rows = [m for m in mentions if m is not None]
+        if rows:
+            Mention.insert_many(rows).execute()
+    return list(stored.values())
+
+
+def annotate_article(article: Article) -> list[Event]:
+    """Run the annotator on ``article`` and store what it finds."""
+    found = get_annotator().annotate(
+        article.body,
+        title=article.title,
+        published_at=article.published_at,
+        language=article.language,
+    )
+    return store_found_events(article, found)

@@ -1,0 +1,148 @@
+"""Storing articles as they came: sources, duplicates, and what deleting one means."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pycountry
+
+from api.db import database
+from api.errors import Problem
+from api.models import Article, Event, EventArticle, Source, utcnow
+from schemas.common import aware
+
+_SOURCE_COUNTRY = re.compile(r"\(([A-Z]{2})\)\s*$")
+
+
+def content_hash(source: str | None, title: str, body: str) -> str:
+    """SHA-256 over source name, title and body: the same article posted twice."""
+    digest = hashlib.sha256()
+    for part in (source or "", title, body):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def source_named(name: str | None, language: str | None = None) -> Source | None:
+    """The source called ``name``, made on first sight (country read from a ``(KZ)`` suffix)."""
+    if not name:
+        return None
+    source = Source.get_or_none(Source.name == name)
+    if source is None:
+        match = _SOURCE_COUNTRY.search(name)
+        country = match.group(1) if match else None
+        if country and pycountry.countries.get(alpha_2=country) is None:
+            country = None
+        source = Source.create(name=name, country=country, language=language)
+    return source
+
+
+def find_duplicate(data: dict) -> Article | None:
+    """A stored article with the same URL, or the same source, title and body."""
+    digest = content_hash(data.get("source"), data["title"], data["body"])
+    condition = Article.content_hash == digest
+    if data.get("url"):
+        condition |= Article.url == data["url"]
+    return Article.select().where(condition).first()
+
+
+def duplicate_problem(article: Article) -> Problem:
+    location = f"/v1/articles/{article.id}"
+    return Problem(
+        409,
+        f"This article is stored already as article {article.id}.",
+        headers={"Location": location},
+        existing=location,
+    )
+
+
+def create_article(data: dict) -> Article:
+    """Store a new article exactly as given; 409 naming the stored copy if it is one."""
+    with database.atomic():
+        existing = find_duplicate(data)
+        if existing is not None:
+            raise duplicate_problem(existing)
+        source = source_named(data.get("source"), data.get("language"))
+        return Article.create(
+            source=source,
+            title=data["title"],
+            body=data["body"],
+            language=data.get("language"),
+            published_at=data["published_at"],
+            url=data.get("url"),
+            content_hash=content_hash(data.get("source"), data["title"], data["body"]),
+        )
+
+
+def update_article(article: Article, data: dict) -> Article:
+    """Correct an article's metadata (never its body)."""
+    with database.atomic():
+        if "source" in data:
+            article.source = source_named(data.pop("source"), article.language)
+        for key, value in data.items():
+            setattr(article, key, value)
+        source_name = article.source.name if article.source_id else None
+        article.content_hash = content_hash(source_name, article.title, article.body)
+        other = find_duplicate(
+            {
+                "source": source_name,
+                "title": article.title,
+                "body": article.body,
+                "url": article.url,
+            }
+        )
+        if other is not None and other.id != article.id:
+            raise duplicate_problem(other)
+        article.updated_at = utcnow()
+        article.save()
+    return article
+
+
+def delete_article(article: Article) -> None:
+    """Delete an article and the unreviewed events only it reported.
+
+    Refused (409, naming them) while events a person reviewed or rejected rely
+    on it: a person's work is never lost to a delete.
+    """
+    with database.atomic():
+        linked = (
+            Event.select(Event.id, Event.status)
+            .join(EventArticle)
+            .where(EventArticle.article == article)
+        )
+        reviewed = sorted(e.id for e in linked if e.status != "auto")
+        if reviewed:
+            raise Problem(
+                409,
+                f"Events reviewed by people rely on this article: {', '.join(map(str, reviewed))}.",
+                events=[f"/v1/events/{i}" for i in reviewed],
+            )
+        orphans = [
+            e.id
+            for e in linked
+            if not EventArticle.select()
+            .where((EventArticle.event == e.id) & (EventArticle.article != article))
+            .exists()
+        ]
+        if orphans:
+            Event.delete().where(Event.id.in_(orphans)).execute()
+        article.delete_instance()
+
+
+def article_dict(article: Article, *, body: bool = True) -> dict:
+    out = {
+        "id": article.id,
+        "title": article.title,
+        "language": article.language,
+        "published_at": article.published_at,
+        "url": article.url,
+        "source": article.source.name if article.source_id else None,
+        "source_id": article.source_id,
+        "content_hash": article.content_hash,
+        "created_at": aware(article.created_at),
+        "updated_at": aware(article.updated_at),
+    }
+    if body:
+        out["body"] = article.body
+    return out

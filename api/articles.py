@@ -1,0 +1,162 @@
+"""/v1/articles: articles in, and their events out."""
+
+from __future__ import annotations
+
+import peewee as pw
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import search
+from api.annotation import annotate_article
+from api.article_store import (
+    article_dict,
+    create_article,
+    delete_article,
+    update_article,
+)
+from api.errors import Problem
+from api.event_read import load_events
+from api.events import event_page
+from api.filters import apply
+from api.models import Article, Event, EventArticle, Source
+from api.pagination import Order, page
+from schemas.articles import (
+    AnnotateArgs,
+    ArticleCreatedSchema,
+    ArticleListArgs,
+    ArticlePageSchema,
+    ArticlePatchSchema,
+    ArticleSchema,
+    ArticleWriteSchema,
+)
+from schemas.events import EventListArgs, EventPageSchema
+
+blp = Blueprint(
+    "articles",
+    __name__,
+    url_prefix="/v1/articles",
+    description="News articles, stored exactly as they came, and the events they report.",
+)
+
+ORDER = Order("-published_at", (Article.published_at, Article.id), descending=True)
+
+ARTICLE_FILTERS = {
+    "source": lambda ids: Article.source.in_(ids),
+    "language": lambda codes: Article.language.in_(codes),
+    "from_": lambda day: Article.published_at >= day,
+    "to": lambda day: Article.published_at <= day,
+    "q": lambda text: Article.id.in_(search.articles_matching(text)),
+}
+
+EXAMPLE_ARTICLE = {
+    "title": "В Вене прошла встреча министров иностранных дел стран Центральной Азии "
+    "и Северной Европы",
+    "body": "CentralAsia (KZ) - Министр иностранных дел Казахстана Ермек Кошербаев принял "
+    "участие во встрече глав внешнеполитических ведомств ...",
+    "published_at": "2025-12-05",
+    "language": "ru",
+    "source": "CentralAsia (KZ)",
+}
+
+
+def get_article(article_id: int) -> Article:
+    article = (
+        Article.select(Article, Source)
+        .join(Source, pw.JOIN.LEFT_OUTER)
+        .where(Article.id == article_id)
+        .first()
+    )
+    if article is None:
+        raise Problem(404, f"No article with id {article_id}.")
+    return article
+
+
+def _with_events(article: Article, events: list[Event]) -> dict:
+    return {**article_dict(article), "events": load_events(events)}
+
+
+@blp.route("")
+class Articles(MethodView):
+    @blp.arguments(ArticleListArgs, location="query")
+    @blp.response(200, ArticlePageSchema)
+    def get(self, args):
+        """List articles, newest first (without their bodies)."""
+        query = apply(
+            Article.select(Article, Source).join(Source, pw.JOIN.LEFT_OUTER), args, ARTICLE_FILTERS
+        )
+        return page(query, ORDER, args, lambda rows: [article_dict(a, body=False) for a in rows])
+
+    @blp.arguments(AnnotateArgs, location="query")
+    @blp.arguments(ArticleWriteSchema, example=EXAMPLE_ARTICLE)
+    @blp.response(201, ArticleCreatedSchema)
+    @blp.alt_response(409, description="Stored already; `existing` and `Location` name it")
+    def post(self, query, data):
+        """Store an article, and with `?annotate=true` find its events.
+
+        The same article posted twice (same `url`, or same source, title and
+        body) is not stored twice: the answer is 409 with the stored one's
+        location. A new `source` name creates the source.
+        """
+        article = create_article(data)
+        events = annotate_article(article) if query["annotate"] else []
+        return (
+            _with_events(get_article(article.id), events),
+            201,
+            {"Location": f"/v1/articles/{article.id}"},
+        )
+
+
+@blp.route("/<int:article_id>")
+class ArticleItem(MethodView):
+    @blp.response(200, ArticleSchema)
+    @blp.alt_response(404, description="No such article")
+    def get(self, article_id):
+        """Get an article with its body exactly as stored."""
+        return article_dict(get_article(article_id))
+
+    @blp.arguments(ArticlePatchSchema, example={"url": "https://example.org/news/1"})
+    @blp.response(200, ArticleSchema)
+    @blp.alt_response(404, description="No such article")
+    @blp.alt_response(409, description="The change would duplicate another article")
+    def patch(self, data, article_id):
+        """Correct an article's metadata; the body stays as it came."""
+        update_article(get_article(article_id), data)
+        return article_dict(get_article(article_id))
+
+    @blp.response(204)
+    @blp.alt_response(404, description="No such article")
+    @blp.alt_response(409, description="Reviewed events rely on the article; `events` lists them")
+    def delete(self, article_id):
+        """Delete an article and the unreviewed events only it reported."""
+        delete_article(get_article(article_id))
+        return None
+
+
+@blp.route("/<int:article_id>/events")
+class ArticleEvents(MethodView):
+    @blp.arguments(EventListArgs, location="query")
+    @blp.response(200, EventPageSchema)
+    @blp.alt_response(404, description="No such article")
+    def get(self, args, article_id):
+        """List the events an article reports (takes every event-list filter)."""
+        get_article(article_id)
+        base = Event.select().where(
+            Event.id.in_(
+                EventArticle.select(EventArticle.event).where(EventArticle.article == article_id)
+            )
+        )
+        return event_page(args, base)
+
+
+@blp.route("/<int:article_id>/annotate")
+class ArticleAnnotation(MethodView):
+    @blp.response(200, ArticleCreatedSchema)
+    @blp.alt_response(404, description="No such article")
+    def post(self, article_id):
+        """Run the annotator again on a stored article.
+
+        Replaces the article's `auto` events; events a person reviewed or
+        rejected are never touched.
+        """
+        article = get_article(article_id)
+        return _with_events(article, annotate_article(article))

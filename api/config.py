@@ -1,0 +1,50 @@
+"""Settings: defaults, overridden by environment variables of the same name, then by a dict."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULTS: dict[str, object] = {
+    "DATABASE_URL": "sqlite:///instance/events.db",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "PUBLIC_READS": True,
+    "CORS_ORIGINS": "",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "DB_POOL_SIZE": 8,
+    "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+    "PAGE_LIMIT_DEFAULT": 50,
+    "PAGE_LIMIT_MAX": 500,
+    "TESTING": False,
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _coerce(default: object, raw: str) -> object:
+    """Read an environment string as the type of its default."""
+    if isinstance(default, bool):
+        low = raw.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ValueError(f"expected a boolean, got {raw!r}")
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def load(overrides: dict | None = None) -> dict[str, object]:
+    """Return the settings: DEFAULTS < environment < ``overrides``."""
+    settings = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        raw = os.environ.get(name)
+        if raw is not None:
+            try:
+                settings[name] = _coerce(default, raw)
+            except ValueError as exc:
+                raise RuntimeError(f"setting {name}: {exc}") from None
+    settings.update(overrides or {})
+    return settings

@@ -1,0 +1,54 @@
+"""The database handle: one ``DatabaseProxy``, bound from ``DATABASE_URL`` by the app factory."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+import peewee as pw
+from playhouse.db_url import parse as parse_url
+from playhouse.pool import PooledPostgresqlDatabase
+
+database = pw.DatabaseProxy()
+
+
+def is_postgres(db: pw.Database | None = None) -> bool:
+    """True when the bound store is PostgreSQL."""
+    target = db if db is not None else database.obj
+    return isinstance(target, pw.PostgresqlDatabase)
+
+
+def open_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000) -> pw.Database:
+    """Build a peewee database for ``url`` (``sqlite:///path`` or ``postgresql://...``)."""
+    scheme = urlparse(url).scheme
+    params = parse_url(url)
+    if scheme in ("sqlite", ""):
+        path = params["database"]
+        if path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        return pw.SqliteDatabase(
+            path,
+            timeout=busy_timeout_ms / 1000,
+            pragmas={
+                "journal_mode": "wal",
+                "foreign_keys": 1,
+                "busy_timeout": busy_timeout_ms,
+                "synchronous": "normal",
+                "cache_size": -32_000,
+            },
+        )
+    if scheme in ("postgres", "postgresql", "postgresql+pool", "postgres+pool"):
+        return PooledPostgresqlDatabase(
+            max_connections=pool_size,
+            stale_timeout=300,
+            timeout=10,
+            **params,
+        )
+    raise RuntimeError(f"DATABASE_URL: unsupported scheme {scheme!r} (use sqlite or postgresql)")
+
+
+def bind(url: str, **kwargs) -> pw.Database:
+    """Open the store for ``url`` and point the proxy at it."""
+    db = open_database(url, **kwargs)
+    database.initialize(db)
+    return db

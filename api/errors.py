@@ -1,0 +1,177 @@
+"""One error shape everywhere: RFC 9457 problem details.
+
+Every error, whether raised by a view, by argument parsing or by Flask itself,
+leaves through ``problem_response`` as ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask import Response, json
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from schemas.common import ProblemSchema
+
+PROBLEM_TYPE = "application/problem+json"
+log = logging.getLogger("annals")
+
+
+class Problem(Exception):
+    """An error to answer with a problem document.
+
+    ``errors`` maps each bad field (dotted path, e.g. ``participants.0.role``) to its
+    messages; ``extra`` adds members such as ``existing`` or ``events``.
+    """
+
+    def __init__(self, status: int, detail: str, *, errors=None, headers=None, **extra):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class FieldErrors(Problem):
+    """422: the request is well-formed but these fields are wrong."""
+
+    def __init__(self, errors: dict[str, list[str]], detail: str | None = None):
+        fields = ", ".join(sorted(errors))
+        super().__init__(422, detail or f"Invalid fields: {fields}.", errors=errors)
+
+
+def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten marshmallow/webargs nested messages into ``{"a.0.b": [...]}``.
+
+    The request location (``json``, ``query``, ``path``) is dropped: a field's
+    name says where it is.
+    """
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            key = str(key)
+            if not prefix and key in ("json", "query", "path", "form", "headers"):
+                out.update(flatten(value, ""))
+                continue
+            path = f"{prefix}.{key}" if prefix else key
+            if key == "_schema":
+                path = prefix or "body"
+            out.update(flatten(value, path))
+    elif isinstance(messages, list | tuple):
+        if all(isinstance(m, str) for m in messages):
+            out.setdefault(prefix or "body", []).extend(messages)
+        else:
+            for item in messages:
+                for key, value in flatten(item, prefix).items():
+                    out.setdefault(key, []).extend(value)
+    else:
+        out.setdefault(prefix or "body", []).append(str(messages))
+    return out
+
+
+def problem_response(status: int, detail: str, *, errors=None, headers=None, **extra):
+    """Build the ``application/problem+json`` response."""
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = Response(
+        json.dumps(body), status=status, mimetype=PROBLEM_TYPE, headers=headers or {}
+    )
+    return response
+
+
+_DETAILS = {
+    400: "The request could not be understood (is the JSON well-formed?).",
+    404: "No such resource.",
+    405: "This method is not allowed here.",
+    413: "The request body is larger than the configured limit.",
+    415: "Send the body as application/json.",
+}
+
+
+def schema_name(schema) -> str:
+    """OpenAPI component name: the class name less ``Schema``; ``...Patch`` when partial."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial is True:
+        name += "Patch"
+    return name
+
+
+class AnnalsApi(Api):
+    """flask-smorest's Api with problem details as its only error shape."""
+
+    def __init__(self, app=None, **kwargs):
+        plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+        kwargs.setdefault("spec_kwargs", {})["marshmallow_plugin"] = plugin
+        super().__init__(app, **kwargs)
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = "DEFAULT_ERROR"
+
+    def _register_responses(self):
+        # Document every error response with the problem schema and media type.
+        super()._register_responses()
+        for status in HTTPStatus:
+            if status >= 400:
+                self.spec.components.responses[status.name] = {
+                    "description": status.phrase,
+                    "content": {PROBLEM_TYPE: {"schema": "Problem"}},
+                }
+        self.spec.components.responses["DEFAULT_ERROR"] = {
+            "description": "Default error response",
+            "content": {PROBLEM_TYPE: {"schema": "Problem"}},
+        }
+
+    def _register_error_handlers(self):
+        self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(Problem, handle_problem)
+        self._app.register_error_handler(Exception, handle_unexpected)
+
+    def handle_http_exception(self, error: HTTPException):
+        status = error.code or 500
+        if status >= 500:
+            return handle_unexpected(error)
+        data = getattr(error, "data", None) or {}
+        errors = None
+        if "errors" in data:
+            errors = data["errors"]
+        elif "messages" in data:
+            errors = flatten(data["messages"])
+        headers = dict(data.get("headers") or {})
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                headers[name] = value
+        if status == 422 and errors:
+            detail = "Invalid fields: " + ", ".join(sorted(errors)) + "."
+        else:
+            detail = data.get("message") or _DETAILS.get(status) or error.description
+        return problem_response(status, detail, errors=errors, headers=headers)
+
+
+def handle_problem(problem: Problem):
+    return problem_response(
+        problem.status,
+        problem.detail,
+        errors=problem.errors,
+        headers=problem.headers,
+        **problem.extra,
+    )
+
+
+def handle_unexpected(error: Exception):
+    original = getattr(error, "original_exception", None) or error
+    if not isinstance(original, InternalServerError) or original is not error:
+        log.error("unhandled error", exc_info=original)
+    return problem_response(500, "The server failed to answer; the error has been logged.")

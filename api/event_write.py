@@ -1,0 +1,167 @@
+"""Writing events: one request, one transaction, references checked before anything is made.
+
+Rules live here as plain functions (callable from tests, the CLI and the
+annotator glue); the HTTP layer only parses and serialises.
+"""
+
+from __future__ import annotations
+
+from api.db import database
+from api.errors import FieldErrors
+from api.models import (
+    Article,
+    Entity,
+    Event,
+    EventArticle,
+    EventTopic,
+    Mention,
+    Participant,
+    Place,
+    Topic,
+    utcnow,
+)
+from api.resolve import resolve_entity, resolve_place
+
+_MAX_PARENT_DEPTH = 1000
+
+
+def _missing(model, ids) -> set[int]:
+    ids = set(ids)
+    if not ids:
+        return set()
+    found = {row_id for (row_id,) in model.select(model.id).where(model.id.in_(ids)).tuples()}
+    return ids - found
+
+
+def _check_references(data: dict, event: Event | None) -> dict[str, list[str]]:
+    """Messages for every id in ``data`` that names nothing (or a loop of parents)."""
+    errors: dict[str, list[str]] = {}
+    venue = data.get("venue")
+    if isinstance(venue, int) and _missing(Place, [venue]):
+        errors["venue"] = [f"No place with id {venue}."]
+    parent_id = data.get("parent_id")
+    if parent_id is not None:
+        if _missing(Event, [parent_id]):
+            errors["parent_id"] = [f"No event with id {parent_id}."]
+        elif event is not None and _is_descendant_or_self(parent_id, event.id):
+            errors["parent_id"] = ["An event cannot be its own parent or ancestor."]
+    for i, participant in enumerate(data.get("participants") or []):
+        ref = participant["entity"]
+        if isinstance(ref, int) and _missing(Entity, [ref]):
+            errors[f"participants.{i}.entity"] = [f"No entity with id {ref}."]
+    slugs = list(dict.fromkeys(data.get("topics") or []))
+    if slugs:
+        known = {slug for (slug,) in Topic.select(Topic.slug).tuples()}
+        unknown = [s for s in slugs if s not in known]
+        if unknown:
+            errors["topics"] = [
+                f"Unknown topic: {', '.join(unknown)}. Valid topics: {', '.join(sorted(known))}."
+            ]
+    missing = _missing(Article, data.get("articles") or [])
+    if missing:
+        errors["articles"] = [f"No article with id {', '.join(map(str, sorted(missing)))}."]
+    return errors
+
+
+def _is_descendant_or_self(candidate_id: int, event_id: int) -> bool:
+    """Whether ``candidate_id`` is ``event_id`` or below it (so cannot be its parent)."""
+    current = candidate_id
+    for _ in range(_MAX_PARENT_DEPTH):
+        if current is None:
+            return False
+        if current == event_id:
+            return True
+        current = Event.select(Event.parent).where(Event.id == current).scalar()
+    return True
+
+
+def _set_participants(event: Event, participants: list[dict]) -> None:
+    rows: dict[int, dict] = {}
+    errors: dict[str, list[str]] = {}
+    for i, participant in enumerate(participants):
+        ref = participant["entity"]
+        entity_id = ref if isinstance(ref, int) else resolve_entity(ref)[0].id
+        if entity_id in rows:
+            errors[f"participants.{i}.entity"] = ["This entity is already a participant."]
+            continue
+        rows[entity_id] = {
+            "event": event.id,
+            "entity": entity_id,
+            "role": participant.get("role") or "participant",
+            "position": participant.get("position"),
+        }
+    if errors:
+        raise FieldErrors(errors)
+    Participant.delete().where(Participant.event == event).execute()
+    if rows:
+        Participant.insert_many(list(rows.values())).execute()
+    # Evidence about an entity that no longer takes part goes with it.
+    Mention.delete().where(
+        (Mention.event == event)
+        & Mention.entity.is_null(False)
+        & Mention.entity.not_in(list(rows) or [0])
+    ).execute()
+
+
+def _set_topics(event: Event, slugs: list[str]) -> None:
+    EventTopic.delete().where(EventTopic.event == event).execute()
+    unique = list(dict.fromkeys(slugs))
+    if unique:
+        EventTopic.insert_many([{"event": event.id, "topic": s} for s in unique]).execute()
+
+
+def _set_articles(event: Event, article_ids: list[int]) -> None:
+    EventArticle.delete().where(EventArticle.event == event).execute()
+    unique = list(dict.fromkeys(article_ids))
+    if unique:
+        EventArticle.insert_many([{"event": event.id, "article": a} for a in unique]).execute()
+
+
+def write_event(data: dict, event: Event | None = None, *, replace: bool = True) -> Event:
+    """Create (``event`` is None) or change an event as a person wrote it.
+
+    ``replace`` (POST, PUT): fields left out take their defaults; otherwise
+    (PATCH) they stay. The event becomes ``reviewed`` unless ``status`` says
+    ``rejected``. Everything happens in one transaction: on any error nothing
+    is left behind.
+    """
+    with database.atomic():
+        errors = _check_references(data, event)
+        if errors:
+            raise FieldErrors(errors)
+        if event is None:
+            event = Event()
+        if replace:
+            data = {
+                "end_date": data["start_date"],
+                "date_precision": "day",
+                "venue": None,
+                "parent_id": None,
+                "participants": [],
+                "topics": [],
+                "articles": [],
+                "confidence": None,
+                **data,
+            }
+        for name in ("title", "type", "start_date", "end_date", "date_precision", "confidence"):
+            if name in data:
+                setattr(event, name, data[name])
+        if event.end_date is None:
+            event.end_date = event.start_date
+        if event.end_date < event.start_date:
+            raise FieldErrors({"end_date": ["`end_date` is before `start_date`."]})
+        if "parent_id" in data:
+            event.parent = data["parent_id"]
+        if "venue" in data:
+            venue = data["venue"]
+            event.venue = resolve_place(venue)[0].id if isinstance(venue, dict) else venue
+        event.status = data.get("status", "reviewed")
+        event.updated_at = utcnow()
+        event.save()
+        if "participants" in data:
+            _set_participants(event, data["participants"])
+        if "topics" in data:
+            _set_topics(event, data["topics"])
+        if "articles" in data:
+            _set_articles(event, data["articles"])
+    return event

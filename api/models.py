@@ -1,0 +1,239 @@
+"""The data model: articles, events and who, where and what they are about.
+
+Every table lives here so a reader finds the whole model at once. Tables are
+named after the domain; indexes follow the filters of the event list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import peewee as pw
+
+from api.db import database
+
+EVENT_STATUSES = ("auto", "reviewed", "rejected")
+DATE_PRECISIONS = ("day", "month", "year")
+ENTITY_KINDS = ("person", "organization", "country")
+ROLES = ("host", "guest", "participant", "chair", "organizer")
+MENTION_FIELDS = ("title", "type", "date", "venue", "participant", "position", "topic")
+
+# CAMEO codes: the 04x "consult" family where it applies.
+EVENT_TYPES: dict[str, str | None] = {
+    "multilateral-meeting": "044",
+    "bilateral-meeting": "040",
+    "visit": "042",
+    "phone-call": "041",
+    "summit": "044",
+    "conference": "044",
+    "negotiation": "046",
+    "signing": "057",
+    "statement": "010",
+    "other": None,
+}
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without tzinfo (both stores keep naive UTC)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class JSONField(pw.TextField):
+    """A JSON value kept as text, the same way on SQLite and PostgreSQL."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Timestamped(BaseModel):
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    def touch(self) -> None:
+        self.updated_at = utcnow()
+
+
+class Source(BaseModel):
+    """A news outlet."""
+
+    name = pw.CharField(max_length=200, unique=True)
+    country = pw.CharField(max_length=2, null=True)
+    language = pw.CharField(max_length=8, null=True)
+    url = pw.CharField(max_length=2000, null=True)
+
+
+class Article(Timestamped):
+    """A news article, stored exactly as it came."""
+
+    source = pw.ForeignKeyField(Source, null=True, backref="articles", on_delete="SET NULL")
+    title = pw.TextField()
+    body = pw.TextField()
+    language = pw.CharField(max_length=8, null=True)
+    published_at = pw.DateField()
+    url = pw.CharField(max_length=2000, null=True, unique=True)
+    content_hash = pw.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = ((("published_at", "id"), False),)
+
+
+class Place(Timestamped):
+    """A geocoded venue."""
+
+    name = pw.CharField(max_length=300)
+    aliases = JSONField(default=list)
+    country = pw.CharField(max_length=2, null=True, index=True)
+    lat = pw.DoubleField(null=True)
+    lon = pw.DoubleField(null=True)
+    geonames_id = pw.IntegerField(null=True, unique=True)
+
+
+class Entity(Timestamped):
+    """A person, organisation or country."""
+
+    kind = pw.CharField(max_length=16)
+    name = pw.CharField(max_length=300)
+    aliases = JSONField(default=list)
+    country = pw.CharField(max_length=2, null=True)
+    wikidata_id = pw.CharField(max_length=32, null=True, unique=True)
+    description = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("country", "kind"), False), (("kind", "id"), False))
+
+
+class EntityName(BaseModel):
+    """A normalised lookup key of an entity's name or alias.
+
+    ``full`` keys are whole names (used to resolve writes); the others are the
+    name from each word on (used by ``q`` prefix search).
+    """
+
+    entity = pw.ForeignKeyField(Entity, backref="names", on_delete="CASCADE")
+    key = pw.CharField(max_length=300)
+    full = pw.BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("key", "entity"), True), (("entity",), False))
+
+
+class PlaceName(BaseModel):
+    """A normalised lookup key of a place's name or alias (see ``EntityName``)."""
+
+    place = pw.ForeignKeyField(Place, backref="names", on_delete="CASCADE")
+    key = pw.CharField(max_length=300)
+    full = pw.BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("key", "place"), True), (("place",), False))
+
+
+class Topic(BaseModel):
+    """A subject from the fixed vocabulary (``fixtures/topics.json``)."""
+
+    slug = pw.CharField(max_length=64, primary_key=True)
+    label_en = pw.CharField(max_length=200)
+    label_ru = pw.CharField(max_length=200)
+    iptc = pw.CharField(max_length=32)
+    scope = pw.TextField(default="")
+
+
+class Event(Timestamped):
+    """Something that happened: a meeting, a visit, a call, a signing."""
+
+    title = pw.TextField()
+    type = pw.CharField(max_length=32)
+    start_date = pw.DateField()
+    end_date = pw.DateField()
+    date_precision = pw.CharField(max_length=8, default="day")
+    venue = pw.ForeignKeyField(Place, null=True, backref="events", on_delete="SET NULL")
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    status = pw.CharField(max_length=16, default="auto")
+    confidence = pw.DoubleField(null=True)
+
+    class Meta:
+        indexes = (
+            (("start_date", "id"), False),
+            (("venue", "start_date", "id"), False),
+            (("type", "start_date", "id"), False),
+            (("status", "start_date", "id"), False),
+            (("parent", "start_date", "id"), False),
+        )
+
+
+class Participant(BaseModel):
+    """An entity taking part in an event, with its role and position there."""
+
+    event = pw.ForeignKeyField(Event, backref="participants", on_delete="CASCADE")
+    entity = pw.ForeignKeyField(Entity, backref="participations", on_delete="RESTRICT")
+    role = pw.CharField(max_length=16, default="participant")
+    position = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("event", "entity"), True), (("entity", "event"), False))
+
+
+class EventTopic(BaseModel):
+    event = pw.ForeignKeyField(Event, on_delete="CASCADE")
+    topic = pw.ForeignKeyField(Topic, on_delete="RESTRICT")
+
+    class Meta:
+        primary_key = pw.CompositeKey("event", "topic")
+        indexes = ((("topic", "event"), False),)
+
+
+class EventArticle(BaseModel):
+    """Which articles report an event."""
+
+    event = pw.ForeignKeyField(Event, on_delete="CASCADE")
+    article = pw.ForeignKeyField(Article, on_delete="CASCADE")
+
+    class Meta:
+        primary_key = pw.CompositeKey("event", "article")
+        indexes = ((("article", "event"), False),)
+
+
+class Mention(BaseModel):
+    """Evidence: the exact span of an article a fact of an event came from."""
+
+    article = pw.ForeignKeyField(Article, on_delete="CASCADE")
+    event = pw.ForeignKeyField(Event, null=True, backref="mentions", on_delete="CASCADE")
+    entity = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE")
+    field = pw.CharField(max_length=16)
+    part = pw.CharField(max_length=8, default="body")  # "body" or "title"
+    start = pw.IntegerField()
+    end = pw.IntegerField()
+    exact = pw.TextField()
+
+    class Meta:
+        indexes = (
+            (("event",), False),
+            (("article",), False),
+            (("entity",), False),
+        )
+
+
+TABLES = [
+    Source,
+    Article,
+    Place,
+    PlaceName,
+    Entity,
+    EntityName,
+    Topic,
+    Event,
+    Participant,
+    EventTopic,
+    EventArticle,
+    Mention,
+]

@@ -1,0 +1,130 @@
+"""/v1/places: geocoded venues."""
+
+from __future__ import annotations
+
+import peewee as pw
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.db import database
+from api.entities import name_starts_with
+from api.errors import Problem
+from api.event_read import place_brief
+from api.filters import apply
+from api.models import Event, Place, PlaceName, utcnow
+from api.pagination import Order, page
+from api.resolve import find_place, index_place
+from schemas.common import aware
+from schemas.entities import (
+    PlaceDetailSchema,
+    PlaceInlineSchema,
+    PlaceListArgs,
+    PlacePageSchema,
+)
+
+blp = Blueprint("places", __name__, url_prefix="/v1/places", description="Venues, geocoded.")
+
+ORDER = Order("id", (Place.id,))
+
+PLACE_FILTERS = {
+    "country": lambda codes: Place.country.in_(codes),
+    "q": lambda text: name_starts_with(PlaceName, Place, text),
+}
+
+
+def place_dict(place: Place) -> dict:
+    return {
+        **place_brief(place),
+        "geonames_id": place.geonames_id,
+        "created_at": aware(place.created_at),
+        "updated_at": aware(place.updated_at),
+    }
+
+
+def place_detail(place: Place) -> dict:
+    count, first, last = (
+        Event.select(pw.fn.COUNT(Event.id), pw.fn.MIN(Event.start_date), pw.fn.MAX(Event.end_date))
+        .where(Event.venue == place)
+        .tuples()
+        .get()
+    )
+    return {
+        **place_dict(place),
+        "event_count": count,
+        "first_event_date": first,
+        "last_event_date": last,
+    }
+
+
+def get_place(place_id: int) -> Place:
+    place = Place.get_or_none(Place.id == place_id)
+    if place is None:
+        raise Problem(404, f"No place with id {place_id}.")
+    return place
+
+
+def _refuse_duplicate(data: dict, place: Place | None = None) -> None:
+    other = find_place(data["name"], data.get("aliases") or [], data.get("country"))
+    if other is not None and (place is None or other.id != place.id):
+        raise Problem(
+            409,
+            f"A place named {other.name!r} already exists.",
+            headers={"Location": f"/v1/places/{other.id}"},
+            existing=f"/v1/places/{other.id}",
+        )
+
+
+@blp.route("")
+class Places(MethodView):
+    @blp.arguments(PlaceListArgs, location="query")
+    @blp.response(200, PlacePageSchema)
+    def get(self, args):
+        """List places, filtered by country and name."""
+        query = apply(Place.select(), args, PLACE_FILTERS)
+        return page(query, ORDER, args, lambda rows: [place_dict(p) for p in rows])
+
+    @blp.arguments(
+        PlaceInlineSchema,
+        example={
+            "name": "Vienna",
+            "country": "AT",
+            "lat": 48.2085,
+            "lon": 16.3721,
+            "aliases": ["Вена", "Wien"],
+        },
+    )
+    @blp.response(201, PlaceDetailSchema)
+    @blp.alt_response(409, description="A place goes by that name already")
+    def post(self, data):
+        """Create a place (409 with its location if one goes by that name already)."""
+        with database.atomic():
+            _refuse_duplicate(data)
+            place = Place.create(**{**data, "aliases": data.get("aliases") or []})
+            index_place(place)
+        return place_detail(place), 201, {"Location": f"/v1/places/{place.id}"}
+
+
+@blp.route("/<int:place_id>")
+class PlaceItem(MethodView):
+    @blp.response(200, PlaceDetailSchema)
+    @blp.alt_response(404, description="No such place")
+    def get(self, place_id):
+        """Get a place with its event count and first and last event dates."""
+        return place_detail(get_place(place_id))
+
+    @blp.arguments(PlaceInlineSchema(partial=True), example={"lat": 48.2085, "lon": 16.3721})
+    @blp.response(200, PlaceDetailSchema)
+    @blp.alt_response(404, description="No such place")
+    @blp.alt_response(409, description="Another place goes by that name")
+    def patch(self, data, place_id):
+        """Correct a place: name, aliases, country, coordinates, GeoNames id."""
+        with database.atomic():
+            place = get_place(place_id)
+            if {"name", "aliases"} & data.keys():
+                _refuse_duplicate({"name": place.name, "country": place.country, **data}, place)
+            for key, value in data.items():
+                setattr(place, key, value if key != "aliases" else value or [])
+            place.updated_at = utcnow()
+            place.save()
+            index_place(place)
+        return place_detail(place)

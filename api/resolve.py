@@ -1,0 +1,139 @@
+"""Resolving names to stored entities and places, and keeping their name keys.
+
+A write that names an entity or a place inline reuses the stored one whose
+name or alias matches (case-insensitive, ё read as е) before making a new one.
+"""
+
+from __future__ import annotations
+
+from api import names
+from api.models import Entity, EntityName, Place, PlaceName
+
+
+def _merge_aliases(canonical: str, current: list[str], extra: list[str]) -> list[str]:
+    """Aliases with ``extra`` added once each, never repeating the canonical name."""
+    seen = names.full_keys([canonical, *current])
+    merged = list(current)
+    for alias in extra:
+        key = names.normalize(alias)
+        if key and key not in seen:
+            seen.add(key)
+            merged.append(alias.strip())
+    return merged
+
+
+def index_entity(entity: Entity) -> None:
+    """Rewrite the lookup keys of ``entity`` from its name and aliases."""
+    all_names = [entity.name, *(entity.aliases or [])]
+    EntityName.delete().where(EntityName.entity == entity).execute()
+    rows = [{"entity": entity.id, "key": k, "full": True} for k in names.full_keys(all_names)]
+    rows += [{"entity": entity.id, "key": k, "full": False} for k in names.search_keys(all_names)]
+    EntityName.insert_many(rows).execute()
+
+
+def index_place(place: Place) -> None:
+    """Rewrite the lookup keys of ``place`` from its name and aliases."""
+    all_names = [place.name, *(place.aliases or [])]
+    PlaceName.delete().where(PlaceName.place == place).execute()
+    rows = [{"place": place.id, "key": k, "full": True} for k in names.full_keys(all_names)]
+    rows += [{"place": place.id, "key": k, "full": False} for k in names.search_keys(all_names)]
+    PlaceName.insert_many(rows).execute()
+
+
+def find_entity(name: str, kind: str, aliases: list[str] = (), country: str | None = None):
+    """The stored entity of ``kind`` known by ``name`` or one of ``aliases``, or None.
+
+    Among several matches the one of the same country wins, then the oldest.
+    """
+    keys = names.full_keys([name, *aliases])
+    if not keys:
+        return None
+    candidates = list(
+        Entity.select()
+        .join(EntityName)
+        .where(EntityName.key.in_(keys), EntityName.full, Entity.kind == kind)
+        .distinct()
+        .order_by(Entity.id)
+    )
+    if not candidates:
+        return None
+    same_country = [e for e in candidates if country and e.country == country]
+    return (same_country or candidates)[0]
+
+
+def resolve_entity(spec: dict) -> tuple[Entity, bool]:
+    """The entity described inline by ``spec`` (name, kind, country?, aliases?), stored.
+
+    Returns ``(entity, created)``; a found entity learns the new spellings as aliases.
+    """
+    name = spec["name"].strip()
+    aliases = [a for a in spec.get("aliases") or [] if a.strip()]
+    entity = find_entity(name, spec["kind"], aliases, spec.get("country"))
+    if entity is None:
+        entity = Entity.create(
+            kind=spec["kind"],
+            name=name,
+            aliases=_merge_aliases(name, [], aliases),
+            country=spec.get("country"),
+        )
+        index_entity(entity)
+        return entity, True
+    merged = _merge_aliases(entity.name, entity.aliases or [], [name, *aliases])
+    changed = merged != (entity.aliases or [])
+    if entity.country is None and spec.get("country"):
+        entity.country = spec["country"]
+        changed = True
+    if changed:
+        entity.aliases = merged
+        entity.touch()
+        entity.save()
+        index_entity(entity)
+    return entity, False
+
+
+def find_place(name: str, aliases: list[str] = (), country: str | None = None):
+    """The stored place known by ``name`` or one of ``aliases`` (same country first), or None."""
+    keys = names.full_keys([name, *aliases])
+    if not keys:
+        return None
+    query = (
+        Place.select()
+        .join(PlaceName)
+        .where(PlaceName.key.in_(keys), PlaceName.full)
+        .distinct()
+        .order_by(Place.id)
+    )
+    candidates = list(query)
+    if country:
+        candidates = [p for p in candidates if p.country in (country, None)]
+    return candidates[0] if candidates else None
+
+
+def resolve_place(spec: dict) -> tuple[Place, bool]:
+    """The place described inline by ``spec`` (name, country, lat?, lon?, aliases?), stored."""
+    name = spec["name"].strip()
+    aliases = [a for a in spec.get("aliases") or [] if a.strip()]
+    place = find_place(name, aliases, spec.get("country"))
+    if place is None:
+        place = Place.create(
+            name=name,
+            aliases=_merge_aliases(name, [], aliases),
+            country=spec.get("country"),
+            lat=spec.get("lat"),
+            lon=spec.get("lon"),
+            geonames_id=spec.get("geonames_id"),
+        )
+        index_place(place)
+        return place, True
+    merged = _merge_aliases(place.name, place.aliases or [], [name, *aliases])
+    changed = merged != (place.aliases or [])
+    for attr in ("country", "lat", "lon"):
+        if getattr(place, attr) is None and spec.get(attr) is not None:
+            setattr(place, attr, spec[attr])
+            changed = True
+    if changed:
+        place.aliases = merged
+        place.touch()
+        place.save()
+        index_place(place)
+    return place, False

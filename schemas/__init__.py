@@ -1,0 +1,1 @@
+"""marshmallow schemas: what the API takes and answers, and so its OpenAPI document."""
