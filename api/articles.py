@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import peewee as pw
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import search
 from api.annotation import annotate_article
@@ -14,6 +13,7 @@ from api.article_store import (
     delete_article,
     update_article,
 )
+from api.blueprint import Blueprint
 from api.errors import Problem
 from api.event_read import load_events
 from api.events import event_page

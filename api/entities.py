@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import peewee as pw
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import names
+from api.blueprint import Blueprint
 from api.db import database
 from api.errors import Problem
 from api.event_read import entity_brief

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
+import peewee as pw
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Response, json
@@ -55,7 +56,12 @@ def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(messages, dict):
         for key, value in messages.items():
             key = str(key)
-            if not prefix and key in ("json", "query", "path", "form", "headers"):
+            if not prefix and key in ("query", "path", "headers"):
+                # A parameter is named as it is written, without list positions.
+                for path, texts in flatten(value, "").items():
+                    out.setdefault(path.split(".")[0], []).extend(texts)
+                continue
+            if not prefix and key in ("json", "form"):
                 out.update(flatten(value, ""))
                 continue
             path = f"{prefix}.{key}" if prefix else key
@@ -137,6 +143,7 @@ class AnnalsApi(Api):
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
         self._app.register_error_handler(Problem, handle_problem)
+        self._app.register_error_handler(pw.IntegrityError, handle_integrity_error)
         self._app.register_error_handler(Exception, handle_unexpected)
 
     def handle_http_exception(self, error: HTTPException):
@@ -167,6 +174,15 @@ def handle_problem(problem: Problem):
         errors=problem.errors,
         headers=problem.headers,
         **problem.extra,
+    )
+
+
+def handle_integrity_error(error: pw.IntegrityError):
+    # The store refused a write that validation let through (a unique value taken by a
+    # concurrent writer, a row still referenced): a conflict, told without the SQL.
+    log.info("integrity error answered as 409: %s", error)
+    return problem_response(
+        409, "The change conflicts with stored data: a unique value is taken or still in use."
     )
 
 

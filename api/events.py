@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import search
+from api.blueprint import Blueprint
 from api.db import database
 from api.errors import Problem
 from api.event_read import load_event, load_events

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import peewee as pw
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.db import database
 from api.entities import name_starts_with
 from api.errors import Problem

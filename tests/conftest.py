@@ -11,25 +11,38 @@ from api.db import database
 from api.fixtures import load_fixtures, load_topics
 from api.migrations import upgrade
 
-POSTGRES_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = POSTGRES_URL.startswith("postgres")
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = SERVER_URL.startswith("postgres")
 
 
-def _reset_postgres() -> None:
-    """Drop everything in the test database so each test starts empty."""
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of this test session's own on the server of DATABASE_URL, dropped at the end.
+
+    Its own database keeps parallel runs (and the named database) out of each other's way.
+    """
     import psycopg
 
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+    name = f"annals_test_{os.getpid()}"
+    with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    yield SERVER_URL.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:
-    if ON_POSTGRES:
-        _reset_postgres()
-        return POSTGRES_URL
-    return f"sqlite:///{tmp_path / 'test.db'}"
+def database_url(request, tmp_path) -> str:
+    if not ON_POSTGRES:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    import psycopg
+
+    url = request.getfixturevalue("postgres_url")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return url
 
 
 @pytest.fixture
@@ -66,6 +79,7 @@ def seeded(app):
 
 @pytest.fixture
 def db(app):
-    """A connection for tests that read or write the store directly."""
-    with database.connection_context():
-        yield database
+    """The store, for tests that read or write it directly (peewee connects on first use)."""
+    yield database
+    if not database.is_closed():
+        database.close()

@@ -1,0 +1,167 @@
+"""Every event-list filter alone and combined (AND between filters, OR within one)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def world(client):
+    """Four events with distinct participants, places, topics, types, dates and articles."""
+
+    def entity(name, kind, country):
+        return {"name": name, "kind": kind, "country": country}
+
+    kz = entity("Kazakhstan", "country", "KZ")
+    uz = entity("Uzbekistan", "country", "UZ")
+    person = entity("Ермек Кошербаев", "person", "KZ")
+    osce = entity("OSCE", "organization", "AT")
+    vienna = {"name": "Vienna", "country": "AT"}
+    astana = {"name": "Astana", "country": "KZ"}
+    articles = [
+        client.post(
+            "/v1/articles",
+            json={"title": t, "body": b, "published_at": "2025-06-01", "url": f"https://x.kz/{i}"},
+        ).json["id"]
+        for i, (t, b) in enumerate(
+            [
+                ("Energy talks", "Ministers discussed hydropower and pipelines."),
+                ("Water forum", "Transboundary rivers and irrigation were on the agenda."),
+            ]
+        )
+    ]
+    specs = [
+        dict(key="a", title="Vienna energy talks", type="bilateral-meeting",
+             start_date="2025-01-10", venue=vienna, topics=["energy", "diplomacy"],
+             participants=[{"entity": person}, {"entity": osce}], articles=[articles[0]]),
+        dict(key="b", title="Astana water forum", type="conference", start_date="2025-03-01",
+             end_date="2025-03-03", venue=astana, topics=["water"],
+             participants=[{"entity": uz}], articles=[articles[1]]),
+        dict(key="c", title="Phone call on trade", type="phone-call", start_date="2025-03-02",
+             topics=["trade", "energy"], participants=[{"entity": kz}, {"entity": uz}]),
+        dict(key="d", title="Astana security meeting", type="bilateral-meeting",
+             start_date="2024-11-20", venue=astana, topics=["security"],
+             participants=[{"entity": person}]),
+    ]
+    made = {}
+    for spec in specs:
+        key = spec.pop("key")
+        response = client.post("/v1/events", json=spec)
+        assert response.status_code == 201, response.json
+        made[key] = response.json
+    # One auto event (as the annotator makes) under "b".
+    from api.models import Event
+
+    Event.update(status="auto", parent=made["b"]["id"]).where(
+        Event.id == made["c"]["id"]
+    ).execute()
+    made["entities"] = {
+        p["entity"]["name"]: p["entity"]["id"] for e in made.values() for p in e["participants"]
+    }
+    made["places"] = {e["venue"]["name"]: e["venue"]["id"] for e in specs and made.values()
+                      if isinstance(e, dict) and e.get("venue")}
+    made["articles"] = articles
+    return made
+
+
+def keys(client, world, query):
+    response = client.get(f"/v1/events?{query}")
+    assert response.status_code == 200, response.json
+    by_id = {v["id"]: k for k, v in world.items() if k in "abcd"}
+    return [by_id[e["id"]] for e in response.json["data"]]
+
+
+def test_no_filter_newest_first(client, world):
+    assert keys(client, world, "") == ["c", "b", "a", "d"]
+    assert keys(client, world, "sort=start_date") == ["d", "a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("from=2025-03-02", ["c", "b"]),  # b runs 1-3 March: overlaps
+        ("to=2025-01-10", ["a", "d"]),
+        ("from=2025-03-03&to=2025-03-03", ["b"]),
+        ("topic=energy", ["c", "a"]),
+        ("topic=energy&topic=water", ["c", "b", "a"]),
+        ("type=bilateral-meeting", ["a", "d"]),
+        ("type=phone-call&type=conference", ["c", "b"]),
+        ("country=UZ", ["c", "b"]),
+        ("country=KZ", ["c", "a", "d"]),
+        ("country=at", ["a"]),
+        ("venue_country=KZ", ["b", "d"]),
+        ("status=auto", ["c"]),
+        ("status=reviewed", ["b", "a", "d"]),
+        ("q=Astana", ["b", "d"]),
+        ("q=hydropower", ["a"]),
+        ("q=astana+security", ["d"]),
+        ("q=%22NEAR%22+AND+*", []),
+        ("topic=energy&country=KZ", ["c", "a"]),
+        ("topic=energy&country=KZ&to=2025-02-01", ["a"]),
+        ("venue_country=KZ&from=2025-01-01&type=conference", ["b"]),
+    ],
+)
+def test_filters(client, world, query, expected):
+    assert keys(client, world, query) == expected
+
+
+def test_id_filters(client, world):
+    person = world["entities"]["Ермек Кошербаев"]
+    uz = world["entities"]["Uzbekistan"]
+    assert keys(client, world, f"participant={person}") == ["a", "d"]
+    assert keys(client, world, f"participant={person}&participant={uz}") == ["c", "b", "a", "d"]
+    assert keys(client, world, f"participant={person}&topic=security") == ["d"]
+    astana = world["b"]["venue"]["id"]
+    assert keys(client, world, f"venue={astana}") == ["b", "d"]
+    assert keys(client, world, f"venue={astana}&participant={uz}") == ["b"]
+    assert keys(client, world, f"article={world['articles'][1]}") == ["b"]
+    assert keys(client, world, f"parent={world['b']['id']}") == ["c"]
+
+
+def test_unknown_values_match_nothing(client, world):
+    assert keys(client, world, "topic=nothing-like-it") == []
+    assert keys(client, world, "participant=999999") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("type=party", "type"),
+        ("status=maybe", "status"),
+        ("country=XX", "country"),
+        ("participant=abc", "participant"),
+        ("from=2025-13-01", "from"),
+        ("from=2025-05-01&to=2025-04-01", "to"),
+        ("sort=title", "sort"),
+        ("limit=501", "limit"),
+        ("bogus=1", "bogus"),
+    ],
+)
+def test_bad_filter_values_are_422(client, query, field):
+    response = client.get(f"/v1/events?{query}")
+    assert response.status_code == 422
+    assert field in response.json["errors"]
+
+
+def test_entities_filters(client, world):
+    def names(query):
+        response = client.get(f"/v1/entities?{query}")
+        assert response.status_code == 200, response.json
+        return sorted(e["name"] for e in response.json["data"])
+
+    assert names("kind=country") == ["Kazakhstan", "Uzbekistan"]
+    assert names("country=KZ") == ["Kazakhstan", "Ермек Кошербаев"]
+    assert names("kind=person&country=KZ") == ["Ермек Кошербаев"]
+    assert names("q=кошер") == ["Ермек Кошербаев"]
+    assert names("q=ЕРМЕК") == ["Ермек Кошербаев"]
+    assert names("q=uzb") == ["Uzbekistan"]
+    assert names("q=zzz") == []
+
+
+def test_places_filters(client, world):
+    def names(query):
+        return sorted(p["name"] for p in client.get(f"/v1/places?{query}").json["data"])
+
+    assert names("") == ["Astana", "Vienna"]
+    assert names("country=AT") == ["Vienna"]
+    assert names("q=ast") == ["Astana"]
