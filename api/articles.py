@@ -80,7 +80,12 @@ class Articles(MethodView):
     @blp.arguments(ArticleListArgs, location="query")
     @blp.response(200, ArticlePageSchema)
     def get(self, args):
-        """List articles, newest first (without their bodies)."""
+        """List articles.
+
+        Newest publication first, without their bodies (get one article for
+        its body). Filters: `source`, `language`, `from`/`to` on the
+        publication date, `q` words in title or body.
+        """
         query = apply(
             Article.select(Article, Source).join(Source, pw.JOIN.LEFT_OUTER), args, ARTICLE_FILTERS
         )
@@ -89,7 +94,7 @@ class Articles(MethodView):
     @blp.arguments(AnnotateArgs, location="query")
     @blp.arguments(ArticleWriteSchema, example=EXAMPLE_ARTICLE)
     @blp.response(201, ArticleCreatedSchema)
-    @blp.alt_response(409, description="Stored already; `existing` and `Location` name it")
+    @blp.problem(409, "Stored already; `existing` and `Location` name it")
     def post(self, query, data):
         """Store an article, and with `?annotate=true` find its events.
 
@@ -109,25 +114,37 @@ class Articles(MethodView):
 @blp.route("/<int:article_id>")
 class ArticleItem(MethodView):
     @blp.response(200, ArticleSchema)
-    @blp.alt_response(404, description="No such article")
+    @blp.problem(404, "No such article")
     def get(self, article_id):
-        """Get an article with its body exactly as stored."""
+        """Get one article.
+
+        The body is exactly as received: evidence offsets of events point
+        into it (code points).
+        """
         return article_dict(get_article(article_id))
 
     @blp.arguments(ArticlePatchSchema, example={"url": "https://example.org/news/1"})
     @blp.response(200, ArticleSchema)
-    @blp.alt_response(404, description="No such article")
-    @blp.alt_response(409, description="The change would duplicate another article")
+    @blp.problem(404, "No such article")
+    @blp.problem(409, "The change would duplicate another article")
     def patch(self, data, article_id):
-        """Correct an article's metadata; the body stays as it came."""
+        """Correct an article's metadata.
+
+        Title, publication date, language, source and URL may change; the
+        body stays as it came, since evidence points into it.
+        """
         update_article(get_article(article_id), data)
         return article_dict(get_article(article_id))
 
     @blp.response(204)
-    @blp.alt_response(404, description="No such article")
-    @blp.alt_response(409, description="Reviewed events rely on the article; `events` lists them")
+    @blp.problem(404, "No such article")
+    @blp.problem(409, "Reviewed events rely on the article; `events` lists them")
     def delete(self, article_id):
-        """Delete an article and the unreviewed events only it reported."""
+        """Delete an article.
+
+        The events only it reported go with it, unless a person reviewed or
+        rejected one of them: then the answer is 409 and `events` lists them.
+        """
         delete_article(get_article(article_id))
         return None
 
@@ -136,9 +153,12 @@ class ArticleItem(MethodView):
 class ArticleEvents(MethodView):
     @blp.arguments(EventListArgs, location="query")
     @blp.response(200, EventPageSchema)
-    @blp.alt_response(404, description="No such article")
+    @blp.problem(404, "No such article")
     def get(self, args, article_id):
-        """List the events an article reports (takes every event-list filter)."""
+        """List the events an article reports.
+
+        Takes every filter of the event list, and pages the same way.
+        """
         get_article(article_id)
         base = Event.select().where(
             Event.id.in_(
@@ -151,7 +171,7 @@ class ArticleEvents(MethodView):
 @blp.route("/<int:article_id>/annotate")
 class ArticleAnnotation(MethodView):
     @blp.response(200, ArticleCreatedSchema)
-    @blp.alt_response(404, description="No such article")
+    @blp.problem(404, "No such article")
     def post(self, article_id):
         """Run the annotator again on a stored article.
 

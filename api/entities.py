@@ -102,7 +102,12 @@ class Entities(MethodView):
     @blp.arguments(EntityListArgs, location="query")
     @blp.response(200, EntityPageSchema)
     def get(self, args):
-        """List entities, filtered by kind, country and name."""
+        """List entities.
+
+        People, organisations and countries, filtered by `kind`, `country`
+        and `q` (the start of a name or alias, or of one of its words; case
+        and ё/е do not matter).
+        """
         query = apply(Entity.select(), args, ENTITY_FILTERS)
         return page(query, ORDER, args, lambda rows: [entity_dict(e) for e in rows])
 
@@ -116,9 +121,13 @@ class Entities(MethodView):
         },
     )
     @blp.response(201, EntityDetailSchema)
-    @blp.alt_response(409, description="An entity of that kind goes by that name already")
+    @blp.problem(409, "An entity of that kind goes by that name already")
     def post(self, data):
-        """Create an entity (409 with its location if one goes by that name already)."""
+        """Create an entity.
+
+        If an entity of the same kind already goes by that name or one of the
+        aliases, the answer is 409 with its location instead.
+        """
         with database.atomic():
             _refuse_duplicate(data)
             entity = Entity.create(**{**data, "aliases": data.get("aliases") or []})
@@ -129,17 +138,25 @@ class Entities(MethodView):
 @blp.route("/<int:entity_id>")
 class EntityItem(MethodView):
     @blp.response(200, EntityDetailSchema)
-    @blp.alt_response(404, description="No such entity")
+    @blp.problem(404, "No such entity")
     def get(self, entity_id):
-        """Get an entity with its event count and first and last event dates."""
+        """Get one entity.
+
+        With the number of events it took part in and the dates of its first
+        and last one.
+        """
         return entity_detail(get_entity(entity_id))
 
     @blp.arguments(EntityWriteSchema(partial=True), example={"aliases": ["Yermek Kosherbayev"]})
     @blp.response(200, EntityDetailSchema)
-    @blp.alt_response(404, description="No such entity")
-    @blp.alt_response(409, description="Another entity goes by that name")
+    @blp.problem(404, "No such entity")
+    @blp.problem(409, "Another entity goes by that name")
     def patch(self, data, entity_id):
-        """Correct an entity: name, aliases, country, Wikidata id, description."""
+        """Correct an entity.
+
+        Name, aliases, country, Wikidata id or description; a name another
+        entity of the kind goes by is a 409.
+        """
         with database.atomic():
             entity = get_entity(entity_id)
             merged = {"name": entity.name, "kind": entity.kind, **data}

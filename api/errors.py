@@ -127,18 +127,25 @@ class AnnalsApi(Api):
     DEFAULT_ERROR_RESPONSE_NAME = "DEFAULT_ERROR"
 
     def _register_responses(self):
-        # Document every error response with the problem schema and media type.
-        super()._register_responses()
+        # Every error response is a problem document, registered only where used.
         for status in HTTPStatus:
             if status >= 400:
-                self.spec.components.responses[status.name] = {
-                    "description": status.phrase,
-                    "content": {PROBLEM_TYPE: {"schema": "Problem"}},
-                }
-        self.spec.components.responses["DEFAULT_ERROR"] = {
-            "description": "Default error response",
-            "content": {PROBLEM_TYPE: {"schema": "Problem"}},
-        }
+                self.spec.components.response(
+                    status.name,
+                    {
+                        "description": status.phrase,
+                        "content": {PROBLEM_TYPE: {"schema": self.ERROR_SCHEMA}},
+                    },
+                    lazy=True,
+                )
+        self.spec.components.response(
+            "DEFAULT_ERROR",
+            {
+                "description": "An error, as a problem document.",
+                "content": {PROBLEM_TYPE: {"schema": self.ERROR_SCHEMA}},
+            },
+            lazy=True,
+        )
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)

@@ -87,7 +87,7 @@ class Events(MethodView):
 
     @blp.arguments(EventWriteSchema, example=EXAMPLE_EVENT_WRITE)
     @blp.response(201, EventSchema, example=EXAMPLE_EVENT)
-    @blp.alt_response(409, description="Conflict")
+    @blp.problem(409, "A unique value was taken by a concurrent write")
     def post(self, data):
         """Create an event.
 
@@ -104,14 +104,19 @@ class Events(MethodView):
 @blp.route("/<int:event_id>")
 class EventItem(MethodView):
     @blp.response(200, EventSchema, example=EXAMPLE_EVENT)
-    @blp.alt_response(404, description="No such event")
+    @blp.problem(404, "No such event")
     def get(self, event_id):
-        """Get one event with its participants, venue, topics, articles and evidence."""
+        """Get one event.
+
+        With its participants (entity, role, position), venue, topics, the
+        articles reporting it and the evidence: the exact spans of those
+        articles each fact came from.
+        """
         return load_event(get_event(event_id))
 
     @blp.arguments(EventWriteSchema, example=EXAMPLE_EVENT_WRITE)
     @blp.response(200, EventSchema, example=EXAMPLE_EVENT)
-    @blp.alt_response(404, description="No such event")
+    @blp.problem(404, "No such event")
     def put(self, data, event_id):
         """Replace an event.
 
@@ -122,7 +127,7 @@ class EventItem(MethodView):
 
     @blp.arguments(EventWriteSchema(partial=True), example={"topics": ["diplomacy", "energy"]})
     @blp.response(200, EventSchema, example=EXAMPLE_EVENT)
-    @blp.alt_response(404, description="No such event")
+    @blp.problem(404, "No such event")
     def patch(self, data, event_id):
         """Change some fields of an event.
 
@@ -132,9 +137,13 @@ class EventItem(MethodView):
         return load_event(write_event(data, get_event(event_id), replace=False))
 
     @blp.response(204)
-    @blp.alt_response(404, description="No such event")
+    @blp.problem(404, "No such event")
     def delete(self, event_id):
-        """Delete an event; its sub-events lose their parent."""
+        """Delete an event.
+
+        Its participants, topic links and evidence go with it; its sub-events
+        stay and lose their parent.
+        """
         with database.atomic():
             get_event(event_id).delete_instance()
         return None

@@ -79,7 +79,11 @@ class Places(MethodView):
     @blp.arguments(PlaceListArgs, location="query")
     @blp.response(200, PlacePageSchema)
     def get(self, args):
-        """List places, filtered by country and name."""
+        """List places.
+
+        Venues, filtered by `country` and `q` (the start of a name or alias,
+        or of one of its words).
+        """
         query = apply(Place.select(), args, PLACE_FILTERS)
         return page(query, ORDER, args, lambda rows: [place_dict(p) for p in rows])
 
@@ -94,9 +98,13 @@ class Places(MethodView):
         },
     )
     @blp.response(201, PlaceDetailSchema)
-    @blp.alt_response(409, description="A place goes by that name already")
+    @blp.problem(409, "A place goes by that name already")
     def post(self, data):
-        """Create a place (409 with its location if one goes by that name already)."""
+        """Create a place.
+
+        If a place in that country already goes by that name or one of the
+        aliases, the answer is 409 with its location instead.
+        """
         with database.atomic():
             _refuse_duplicate(data)
             place = Place.create(**{**data, "aliases": data.get("aliases") or []})
@@ -107,17 +115,24 @@ class Places(MethodView):
 @blp.route("/<int:place_id>")
 class PlaceItem(MethodView):
     @blp.response(200, PlaceDetailSchema)
-    @blp.alt_response(404, description="No such place")
+    @blp.problem(404, "No such place")
     def get(self, place_id):
-        """Get a place with its event count and first and last event dates."""
+        """Get one place.
+
+        With the number of events held there and the dates of the first and
+        last one.
+        """
         return place_detail(get_place(place_id))
 
     @blp.arguments(PlaceInlineSchema(partial=True), example={"lat": 48.2085, "lon": 16.3721})
     @blp.response(200, PlaceDetailSchema)
-    @blp.alt_response(404, description="No such place")
-    @blp.alt_response(409, description="Another place goes by that name")
+    @blp.problem(404, "No such place")
+    @blp.problem(409, "Another place goes by that name")
     def patch(self, data, place_id):
-        """Correct a place: name, aliases, country, coordinates, GeoNames id."""
+        """Correct a place.
+
+        Name, aliases, country, coordinates or GeoNames id.
+        """
         with database.atomic():
             place = get_place(place_id)
             if {"name", "aliases"} & data.keys():

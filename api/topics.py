@@ -41,7 +41,11 @@ class Topics(MethodView):
     @blp.arguments(TopicListArgs, location="query")
     @blp.response(200, TopicPageSchema)
     def get(self, args):
-        """List the topics."""
+        """List the topics.
+
+        The fixed vocabulary events are tagged with: slug, English and
+        Russian labels, IPTC Media Topics code and scope note.
+        """
         order = Order("slug", (Topic.slug,))
         return page(Topic.select(), order, args, lambda rows: [topic_dict(t) for t in rows])
 
@@ -49,9 +53,12 @@ class Topics(MethodView):
 @blp.route("/<slug>")
 class TopicItem(MethodView):
     @blp.response(200, TopicSchema)
-    @blp.alt_response(404, description="No such topic")
+    @blp.problem(404, "No such topic")
     def get(self, slug):
-        """Get one topic by its slug."""
+        """Get one topic.
+
+        By its slug, the stable identifier used by filters and writes.
+        """
         topic = Topic.get_or_none(Topic.slug == slug)
         if topic is None:
             raise Problem(404, f"No topic {slug!r}.")
@@ -63,7 +70,11 @@ class Sources(MethodView):
     @sources_blp.arguments(SourceListArgs, location="query")
     @sources_blp.response(200, SourcePageSchema)
     def get(self, args):
-        """List the news outlets articles came from."""
+        """List the sources.
+
+        The news outlets articles came from; a new source name on an article
+        creates one.
+        """
         order = Order("id", (Source.id,))
         return page(
             Source.select(),
