@@ -7,8 +7,7 @@ annotates never pays for it. Re-annotation replaces only the article's
 
 from __future__ import annotations
 
-import threading
-
+from annotator import get_annotator
 from api.db import database
 from api.models import (
     Article,
@@ -21,22 +20,6 @@ from api.models import (
     utcnow,
 )
 from api.resolve import resolve_entity, resolve_place
-
-_lock = threading.Lock()
-_annotator = None
-
-
-def get_annotator():
-    """The process-wide annotator, built (models loaded) on first call."""
-    global _annotator
-    if _annotator is None:
-        with _lock:
-            if _annotator is None:
-                from annotator import Annotator
-
-                _annotator = Annotator()
-    return _annotator
-
 
 def _mention(article: Article, event: Event, field: str, span, entity_id=None) -> dict | None:
     if span is None:

@@ -76,9 +76,34 @@ def load_fixtures_command() -> None:
     click.echo(f"topics changed: {counts['topics']}, events made: {counts['events']}")
 
 
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--annotate/--no-annotate", default=True, help="Find the events (default: yes).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, help="Annotating processes.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest_command(paths: tuple[str, ...], annotate: bool, workers: int, quiet: bool) -> None:
+    """Store feed-format text files and JSON Lines (directories recursively)."""
+    from api.ingest import ingest
+    from api.migrations import upgrade
+
+    with database.connection_context():
+        upgrade()
+        summary = ingest(paths, annotate=annotate, workers=workers, progress=not quiet)
+    for origin, reason in summary.failures:
+        click.echo(f"failed: {origin}: {reason}", err=True)
+    click.echo(
+        f"stored {summary.stored}, skipped {summary.skipped} (already stored), "
+        f"failed {summary.failed}, events made {summary.events}"
+    )
+    if summary.failed:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     # Replaces flask-smorest's own `openapi` group: ours writes YAML for a .yaml name.
     app.cli.add_command(openapi_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(init_db)
     app.cli.add_command(load_fixtures_command)
+    app.cli.add_command(ingest_command)
+    app.cli.add_command(__import__("api.synthetic").synthetic.seed_synthetic_command)
