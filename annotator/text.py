@@ -1,0 +1,103 @@
+"""Language detection, sentence splitting and tokenising with exact offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CYR = re.compile(r"[А-Яа-яЁё]")
+_LAT = re.compile(r"[A-Za-z]")
+TOKEN_RE = re.compile(r"\w+(?:[-‐'’]\w+)*|[^\w\s]", re.UNICODE)
+# A sentence ends at . ! ? … (maybe closed by quotes/brackets) before a space.
+_END = re.compile(r"[.!?…]+[»\"”’)]*(?=\s)")
+# Tokens after which a full stop does not end a sentence.
+_ABBREV = {
+    "г", "гг", "т", "тыс", "млн", "млрд", "ул", "им", "см", "стр", "руб", "долл", "др", "пр",
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "gen", "sen", "rep", "gov",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "u.n", "e.u", "inc", "ltd", "co", "jr", "sr", "h.e",
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def detect_language(text: str) -> str:
+    """``"ru"`` when Cyrillic letters outnumber Latin ones, else ``"en"``."""
+    return "ru" if len(_CYR.findall(text)) >= len(_LAT.findall(text)) else "en"
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Words (hyphenated and apostrophe-joined kept whole) and punctuation marks."""
+    return [Token(m.start() + offset, m.end() + offset, m.group()) for m in TOKEN_RE.finditer(text)]
+
+
+def _ends_sentence(text: str, dot: int, after: int) -> bool:
+    if text[dot] != ".":
+        return True
+    word = re.search(r"([\w.]+)\.*$", text[max(0, dot - 12) : dot + 1])
+    prev = word.group(1).rstrip(".").lower() if word else ""
+    if prev in _ABBREV:
+        return False
+    if len(prev) == 1 and prev.isalpha():
+        # an initial ("Е. Кошербаев"), unless it ends a Latin abbreviation run
+        return False
+    nxt = text[after : after + 3].lstrip()
+    return not nxt or not nxt[0].islower()
+
+
+def sentences(body: str) -> list[Sentence]:
+    """Split ``body`` into sentences; a line break always ends one."""
+    out: list[Sentence] = []
+    pos = 0
+    for para, line in enumerate(_lines(body)):
+        start, end = line
+        cut = start
+        chunk = body[start:end]
+        for m in _END.finditer(chunk):
+            dot = start + m.start()
+            after = start + m.end()
+            if _ends_sentence(body, dot, after):
+                _add(out, body, cut, after, para)
+                cut = after
+        _add(out, body, cut, end, para)
+        pos = end
+    del pos
+    return out
+
+
+def _lines(body: str):
+    start = 0
+    for m in re.finditer(r"\n", body):
+        if body[start : m.start()].strip():
+            yield start, m.start()
+        start = m.end()
+    if body[start:].strip():
+        yield start, len(body)
+
+
+def _add(out: list[Sentence], body: str, start: int, end: int, para: int) -> None:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append(Sentence(len(out), start, end, body[start:end], para))
+
+
+def norm(text: str) -> str:
+    """Casefold and read ё as е: the comparison form of names."""
+    return text.casefold().replace("ё", "е")
