@@ -54,6 +54,4 @@ def annotate(
     body: str, *, title: str, published_at: dt.date, language: str | None = None
 ) -> list[FoundEvent]:
     """Annotate one article with the process-wide :class:`Annotator`."""
-    return get_annotator().annotate(
-        body, title=title, published_at=published_at, language=language
-    )
+    return get_annotator().annotate(body, title=title, published_at=published_at, language=language)

@@ -30,9 +30,7 @@ def parse_feed_text(text: str) -> dict:
     head = head.rstrip("\r").lstrip(" \t")
     match = _FIRST_LINE.match(head)
     if not match:
-        raise ValueError(
-            "first line must be 'date YYYY-MM-DD <title>', got " + repr(head[:80])
-        )
+        raise ValueError("first line must be 'date YYYY-MM-DD <title>', got " + repr(head[:80]))
     try:
         published = dt.date.fromisoformat(match.group(1))
     except ValueError as exc:

@@ -11,7 +11,7 @@ import json
 
 import peewee as pw
 
-from api.db import database
+from api.db import database, is_postgres
 
 EVENT_STATUSES = ("auto", "reviewed", "rejected")
 DATE_PRECISIONS = ("day", "month", "year")
@@ -55,7 +55,19 @@ class BaseModel(pw.Model):
         legacy_table_names = False
 
 
+class LastingId(pw.AutoField):
+    """An id never given again after a delete, so clients and mirrors never confuse two rows.
+
+    PostgreSQL sequences never reuse values; SQLite needs AUTOINCREMENT for that.
+    """
+
+    def ddl(self, ctx):
+        node = super().ddl(ctx)
+        return node if is_postgres() else pw.NodeList((node, pw.SQL("AUTOINCREMENT")))
+
+
 class Timestamped(BaseModel):
+    id = LastingId()
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
 
@@ -223,6 +235,43 @@ class Mention(BaseModel):
         )
 
 
+API_ROLES = ("reader", "editor", "admin")
+
+
+class ApiKey(BaseModel):
+    """A client's key: only its SHA-256 is kept; ``prefix`` (not secret) names it in lists."""
+
+    name = pw.CharField(max_length=200)
+    role = pw.CharField(max_length=16)
+    prefix = pw.CharField(max_length=16, index=True)
+    key_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    revoked_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "api_key"
+
+
+class EventRevision(BaseModel):
+    """One change to an event: who, when, which fields, and the event as it then stood.
+
+    ``event_id`` is no foreign key: the revisions of a deleted event outlive it,
+    the last holding its final state.
+    """
+
+    event_id = pw.IntegerField()
+    number = pw.IntegerField()
+    action = pw.CharField(max_length=16)  # created, updated, deleted
+    author = pw.CharField(max_length=200)
+    created_at = pw.DateTimeField(default=utcnow)
+    changed = JSONField(default=list)
+    snapshot = JSONField()
+
+    class Meta:
+        table_name = "event_revision"
+        indexes = ((("event_id", "number"), True),)
+
+
 TABLES = [
     Source,
     Article,
@@ -236,4 +285,25 @@ TABLES = [
     EventTopic,
     EventArticle,
     Mention,
+    ApiKey,
+    EventRevision,
 ]
+
+
+class ChangeLog(BaseModel):
+    """One create, update or delete of a resource, in commit order (``seq``).
+
+    Written by database triggers (``api.changes``) in the transaction of the
+    change itself, so every write path, bulk loads included, is logged. Not in
+    ``TABLES``: migration 4 makes it with its triggers.
+    """
+
+    seq = pw.BigAutoField()
+    resource = pw.CharField(max_length=16)
+    key = pw.CharField(max_length=64)  # the id as text; a topic's slug
+    action = pw.CharField(max_length=8)  # create, update, delete
+    at = pw.DateTimeField()
+
+    class Meta:
+        table_name = "change_log"
+        indexes = ((("at", "seq"), False), (("resource", "at"), False))

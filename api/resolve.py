@@ -12,7 +12,7 @@ from api.models import Entity, EntityName, Place, PlaceName
 
 def _merge_aliases(canonical: str, current: list[str], extra: list[str]) -> list[str]:
     """Aliases with ``extra`` added once each, never repeating the canonical name."""
-    seen = names.full_keys([canonical, *current])
+    seen = {names.normalize(n) for n in (canonical, *current)}
     merged = list(current)
     for alias in extra:
         key = names.normalize(alias)
@@ -40,21 +40,38 @@ def index_place(place: Place) -> None:
     PlaceName.insert_many(rows).execute()
 
 
+def _matching(name_model, owner, names_: list[str], extra=None) -> list:
+    """Rows of ``owner`` known by one of ``names_``: by an exact key, else (only then) by
+    the skeleton of a name in the other script. Oldest first."""
+    owner_field = getattr(name_model, owner._meta.name)
+    for keys in (names.exact_keys(names_), names.cross_script(names.skeleton_keys(names_))):
+        if not keys:
+            continue
+        query = (
+            owner.select()
+            .where(
+                owner.id.in_(
+                    name_model.select(owner_field).where(
+                        name_model.key.in_(keys) & name_model.full
+                    )
+                )
+            )
+            .order_by(owner.id)
+        )
+        if extra is not None:
+            query = query.where(extra)
+        found = list(query)
+        if found:
+            return found
+    return []
+
+
 def find_entity(name: str, kind: str, aliases: list[str] = (), country: str | None = None):
     """The stored entity of ``kind`` known by ``name`` or one of ``aliases``, or None.
 
     Among several matches the one of the same country wins, then the oldest.
     """
-    keys = names.full_keys([name, *aliases])
-    if not keys:
-        return None
-    candidates = list(
-        Entity.select()
-        .join(EntityName)
-        .where(EntityName.key.in_(keys), EntityName.full, Entity.kind == kind)
-        .distinct()
-        .order_by(Entity.id)
-    )
+    candidates = _matching(EntityName, Entity, [name, *aliases], Entity.kind == kind)
     if not candidates:
         return None
     same_country = [e for e in candidates if country and e.country == country]
@@ -93,17 +110,7 @@ def resolve_entity(spec: dict) -> tuple[Entity, bool]:
 
 def find_place(name: str, aliases: list[str] = (), country: str | None = None):
     """The stored place known by ``name`` or one of ``aliases`` (same country first), or None."""
-    keys = names.full_keys([name, *aliases])
-    if not keys:
-        return None
-    query = (
-        Place.select()
-        .join(PlaceName)
-        .where(PlaceName.key.in_(keys), PlaceName.full)
-        .distinct()
-        .order_by(Place.id)
-    )
-    candidates = list(query)
+    candidates = _matching(PlaceName, Place, [name, *aliases])
     if country:
         candidates = [p for p in candidates if p.country in (country, None)]
     return candidates[0] if candidates else None

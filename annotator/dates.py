@@ -1,0 +1,274 @@
+"""Dates in the text: days, ranges, months, and relative expressions resolved
+against the publication date. Phrases are found by regular expressions and
+resolved here; nothing searches running text for anything date-like."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+RU_MONTHS = {
+    "январ": 1,
+    "феврал": 2,
+    "март": 3,
+    "апрел": 4,
+    "ма": 5,
+    "июн": 6,
+    "июл": 7,
+    "август": 8,
+    "сентябр": 9,
+    "октябр": 10,
+    "ноябр": 11,
+    "декабр": 12,
+}
+EN_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+RU_WEEKDAYS = {
+    "понедельник": 0,
+    "вторник": 1,
+    "сред": 2,
+    "четверг": 3,
+    "пятниц": 4,
+    "суббот": 5,
+    "воскресень": 6,
+}
+EN_WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+
+_RU_MONTH = (
+    r"(?P<{g}>января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+)
+_RU_MONTH_IN = (
+    r"(?P<mon>январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)"
+)
+_EN_MONTH = (
+    r"(?P<{g}>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
+    r"Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+_DASH = r"\s*[-–—]\s*"
+_YEAR_RU = r"(?:\s+(?P<{g}>\d{{4}})(?:\s*(?:года|г\.|г\b))?)?"
+_YEAR_EN = r"(?:,?\s+(?P<{g}>\d{{4}}))?"
+
+RU_PATTERNS = [
+    # 31 августа – 1 сентября 2025 года / с 31 августа по 1 сентября
+    re.compile(
+        r"(?:\bс\s+)?\b(?P<d1>\d{1,2})\s+"
+        + _RU_MONTH.format(g="m1")
+        + _YEAR_RU.format(g="y1")
+        + r"(?:"
+        + _DASH
+        + r"|\s+по\s+)(?P<d2>\d{1,2})\s+"
+        + _RU_MONTH.format(g="m2")
+        + _YEAR_RU.format(g="y2"),
+        re.I,
+    ),
+    # 3–4 апреля / с 10 по 12 июня (2025 года)
+    re.compile(
+        r"(?:\bс\s+(?P<d1a>\d{1,2})\s+по\s+|\b(?P<d1b>\d{1,2})"
+        + _DASH
+        + r")(?P<d2>\d{1,2})\s+"
+        + _RU_MONTH.format(g="m2")
+        + _YEAR_RU.format(g="y2"),
+        re.I,
+    ),
+    re.compile(r"\b(?P<d1>\d{1,2})\s+" + _RU_MONTH.format(g="m1") + _YEAR_RU.format(g="y1"), re.I),
+    re.compile(r"\b(?P<d1>\d{1,2})\.(?P<n1>\d{2})\.(?P<y1>\d{4})\b"),
+    re.compile(r"\bв\s+" + _RU_MONTH_IN + r"(?:\s+(?P<y1>\d{4})\s*(?:года|г\.)?)?", re.I),
+]
+EN_PATTERNS = [
+    re.compile(
+        r"\b(?P<d1>\d{1,2})\s+"
+        + _EN_MONTH.format(g="m1")
+        + _DASH
+        + r"(?P<d2>\d{1,2})\s+"
+        + _EN_MONTH.format(g="m2")
+        + _YEAR_EN.format(g="y2")
+    ),
+    re.compile(
+        r"\b"
+        + _EN_MONTH.format(g="m1")
+        + r"\s+(?P<d1>\d{1,2})"
+        + _DASH
+        + _EN_MONTH.format(g="m2")
+        + r"\s+(?P<d2>\d{1,2})"
+        + _YEAR_EN.format(g="y2")
+    ),
+    re.compile(
+        r"\b(?:from\s+)?(?P<d1b>\d{1,2})(?:"
+        + _DASH
+        + r"|\s+to\s+|\s+and\s+)(?P<d2>\d{1,2})\s+"
+        + _EN_MONTH.format(g="m2")
+        + _YEAR_EN.format(g="y2")
+    ),
+    re.compile(
+        r"\b"
+        + _EN_MONTH.format(g="m2")
+        + r"\s+(?P<d1b>\d{1,2})(?:"
+        + _DASH
+        + r"|\s+to\s+|\s+and\s+)(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
+        + _YEAR_EN.format(g="y2")
+    ),
+    re.compile(
+        r"\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        + _EN_MONTH.format(g="m1")
+        + _YEAR_EN.format(g="y1")
+    ),
+    re.compile(
+        r"\b"
+        + _EN_MONTH.format(g="m1")
+        + r"\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\b(?!:)"
+        + _YEAR_EN.format(g="y1")
+    ),
+    re.compile(r"\bin\s+" + _EN_MONTH.format(g="mon") + r"(?:\s+(?P<y1>\d{4}))?"),
+]
+RU_RELATIVE = re.compile(
+    r"\b(?P<word>сегодня|вчера|позавчера|накануне|завтра)\b|"
+    r"\bв(?:о)?\s+(?P<wd>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b",
+    re.I,
+)
+EN_RELATIVE = re.compile(
+    r"\b(?P<word>today|yesterday|tomorrow)\b|"
+    r"\b(?:on\s+|last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    start_date: dt.date
+    end_date: dt.date
+    precision: str  # day | month
+    source: str  # text | relative
+
+    @property
+    def is_range(self) -> bool:
+        return self.end_date != self.start_date
+
+
+def _month(name: str, lang: str) -> int:
+    low = name.lower().rstrip(".")
+    if lang == "ru":
+        for stem, num in RU_MONTHS.items():
+            if low.startswith(stem) and (stem != "ма" or low in {"мая", "мае", "май"}):
+                return num
+        raise ValueError(name)
+    return EN_MONTHS[low[:3]]
+
+
+def _year(explicit: str | None, month: int, day: int, published: dt.date) -> int:
+    if explicit:
+        return int(explicit)
+    year = published.year
+    # News reports the past: a date far after publication belongs to last year.
+    try:
+        if dt.date(year, month, day) - published > dt.timedelta(days=31):
+            year -= 1
+    except ValueError:
+        pass
+    return year
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find(text: str, published: dt.date, lang: str, offset: int = 0) -> list[DateMention]:
+    """All date phrases in ``text`` (offsets shifted by ``offset``), left to right."""
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in RU_PATTERNS if lang == "ru" else EN_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            found = _resolve(m, published, lang)
+            if found is None:
+                continue
+            start_date, end_date, precision = found
+            taken.append((m.start(), m.end()))
+            s, e = m.start(), m.end()
+            while e > s and text[e - 1] in " ,":
+                e -= 1
+            out.append(DateMention(s + offset, e + offset, start_date, end_date, precision, "text"))
+    relative = RU_RELATIVE if lang == "ru" else EN_RELATIVE
+    for m in relative.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        day = _relative(m, published, lang)
+        if day is not None:
+            out.append(
+                DateMention(m.start() + offset, m.end() + offset, day, day, "day", "relative")
+            )
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _resolve(m: re.Match, published: dt.date, lang: str):
+    g = m.groupdict()
+    if g.get("mon"):
+        month = _month(g["mon"], lang)
+        year = _year(g.get("y1"), month, 1, published)
+        first = dt.date(year, month, 1)
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return first, nxt - dt.timedelta(days=1), "month"
+    if g.get("n1"):
+        day = _safe(int(g["y1"]), int(g["n1"]), int(g["d1"]))
+        return (day, day, "day") if day else None
+    d1 = g.get("d1") or g.get("d1a") or g.get("d1b")
+    if g.get("d2"):
+        m2 = _month(g["m2"], lang)
+        m1 = _month(g["m1"], lang) if g.get("m1") else m2
+        y2 = _year(g.get("y2"), m2, int(g["d2"]), published)
+        y1 = int(g["y1"]) if g.get("y1") else (y2 - 1 if m1 > m2 else y2)
+        start, end = _safe(y1, m1, int(d1)), _safe(y2, m2, int(g["d2"]))
+        if not start or not end or end < start or (end - start).days > 62:
+            return None
+        return start, end, "day"
+    month = _month(g["m1"], lang)
+    day = _safe(_year(g.get("y1"), month, int(d1), published), month, int(d1))
+    return (day, day, "day") if day else None
+
+
+def _relative(m: re.Match, published: dt.date, lang: str) -> dt.date | None:
+    word = (m.group("word") or "").lower()
+    if word:
+        shift = {
+            "сегодня": 0,
+            "today": 0,
+            "вчера": -1,
+            "yesterday": -1,
+            "позавчера": -2,
+            "накануне": -1,
+            "завтра": 1,
+            "tomorrow": 1,
+        }[word]
+        return published + dt.timedelta(days=shift)
+    wd = m.group("wd").lower()
+    table = RU_WEEKDAYS if lang == "ru" else EN_WEEKDAYS
+    target = next(num for stem, num in table.items() if wd.startswith(stem))
+    back = (published.weekday() - target) % 7
+    return published - dt.timedelta(days=back)

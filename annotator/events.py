@@ -1,0 +1,575 @@
+"""Event assembly: split an analysed article into the events it reports,
+link sub-events to their umbrella, and give each its date, venue,
+participants and topics with evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from annotator import countries as country_names
+from annotator import places as place_data
+from annotator import topics as topic_rules
+from annotator import triggers
+from annotator.model import FoundEntity, FoundEvent, FoundPlace, Span
+from annotator.people import Person, Position
+from annotator.pipeline import Analysis
+from annotator.text import Sentence, norm
+
+_LOCATIVE = {"в", "во", "in", "at"}
+_ATTRIBUTION = re.compile(
+    r",?\s*(?:—\s*)?(?:сообщает|сообщили|сообщила|передает|передаёт|информирует|говорится"
+    r"|reports?|reported|according to)\b.*$",
+    re.I,
+)
+_NON_PARTICIPANT = re.compile(
+    r"(?:по поручению|от имени|приветстви\w* от|послани\w*|on behalf of|greetings from|message from"
+    r"|at the invitation of|по приглашению)\s+\S*\s*\S*\s*$",
+    re.I,
+)
+_ADJ_HEADS = re.compile(
+    r"^\s*(?:сторон|делегаци|лидер|коллег|правительств|министр|мид|посол|посольств|президент|"
+    r"глав|премьер|side|delegation|leader|counterpart|government|minister|foreign|president|"
+    r"prime|ambassador|embassy|officials?|deputy|parliament)",
+    re.I,
+)
+_CHAIN = re.compile(
+    r"^\s*(?:затем|после этого|позднее|позже|также|во второй половине дня|в тот же день|"
+    r"later|then|afterwards|also|subsequently)\b",
+    re.I,
+)
+_TYPE_LABEL = {
+    "ru": {
+        "multilateral-meeting": "Встреча",
+        "bilateral-meeting": "Встреча",
+        "visit": "Визит",
+        "phone-call": "Телефонный разговор",
+        "summit": "Саммит",
+        "conference": "Конференция",
+        "signing": "Подписание документов",
+        "statement": "Заявление",
+        "other": "Событие",
+    },
+    "en": {
+        "multilateral-meeting": "Meeting",
+        "bilateral-meeting": "Meeting",
+        "visit": "Visit",
+        "phone-call": "Phone call",
+        "summit": "Summit",
+        "conference": "Conference",
+        "signing": "Signing",
+        "statement": "Statement",
+        "other": "Event",
+    },
+}
+
+
+@dataclass
+class Draft:
+    key: str
+    type: str
+    trigger: Span | None
+    sentences: list[int] = field(default_factory=list)
+    persons: list[int] = field(default_factory=list)  # indices into Analysis.people
+    countries: dict[str, list[Span]] = field(default_factory=dict)
+    orgs: dict[str, list[Span]] = field(default_factory=dict)
+    parent: str | None = None
+    umbrella_phrase: Span | None = None
+    date: tuple[dt.date, dt.date, str, str, Span | None] | None = None
+    venue: FoundPlace | None = None
+    venue_country: str | None = None
+    plural: bool = False
+
+
+class _Builder:
+    def __init__(self, a: Analysis) -> None:
+        self.a = a
+        self.drafts: list[Draft] = []
+        self.current: list[Draft] = []
+        self.main = 0 if a.people else None
+        self.pending_series = False
+        self.pending_parent: str | None = None
+        self.pending_date = None
+        self.series_drafts: list[Draft] = []
+        self.sentence_people = self._people_by_sentence()
+
+    # ------------------------------------------------------------ helpers
+    def _sentence_of(self, offset: int) -> int:
+        for s in self.a.sentences:
+            if s.start <= offset < s.end:
+                return s.index
+        return -1
+
+    def _people_by_sentence(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        body = self.a.body
+        for m in self.a.mentions:
+            s = self._sentence_of(m.start)
+            if s < 0:
+                continue
+            sent = self.a.sentences[s]
+            before = body[sent.start : m.start]
+            if _NON_PARTICIPANT.search(before):
+                continue
+            out.setdefault(s, [])
+            if m.cluster not in out[s]:
+                out[s].append(m.cluster)
+        for ref in self.a.refs:
+            s = self._sentence_of(ref.start)
+            idx = self._resolve_ref(ref)
+            if s >= 0 and idx is not None:
+                out.setdefault(s, [])
+                if idx not in out[s]:
+                    out[s].append(idx)
+        return out
+
+    def _resolve_ref(self, ref: Position) -> int | None:
+        """A position phrase with no name → the person who holds that position."""
+        candidates = []
+        if ref.plural:
+            return None
+        for idx, person in enumerate(self.a.people):
+            pos = person.position
+            if pos is None or person.first_start > ref.start:
+                continue
+            same_head = (
+                pos.head == ref.head
+                or (ref.head == "глава" and "мид" in norm(ref.text) and pos.head == "министр")
+                or (ref.head == "head" and pos.head == "minister")
+            )
+            if not same_head:
+                continue
+            if ref.org and pos.org and ref.org != pos.org:
+                continue
+            if ref.country and pos.country and ref.country != pos.country:
+                continue
+            candidates.append(idx)
+        return candidates[0] if len(candidates) == 1 else None
+
+    def _new(self, kind: str, trig: Span | None) -> Draft:
+        draft = Draft(key=f"e{len(self.drafts) + 1}", type=kind, trigger=trig)
+        self.drafts.append(draft)
+        return draft
+
+    def _attach(self, drafts: list[Draft], s: Sentence, participation: bool) -> None:
+        for d in drafts:
+            if s.index not in d.sentences:
+                d.sentences.append(s.index)
+            if participation:
+                self._add_countries(d, s)
+                for p in self.sentence_people.get(s.index, []):
+                    if p not in d.persons:
+                        d.persons.append(p)
+
+    def _add_countries(self, d: Draft, s: Sentence, *, host_ok: bool = False) -> None:
+        body = self.a.body
+        cut = _ATTRIBUTION.search(s.text)
+        limit = s.start + cut.start() if cut else s.end
+        for c in self.a.countries:
+            if not (s.start <= c.start < limit):
+                continue
+            prev = self.a.tokens[c.token_index - 1].text.casefold() if c.token_index else ""
+            if (prev in _LOCATIVE or prev in {"на", "to", "into", "из", "from"}) and not host_ok:
+                continue
+            if c.adjective and not _ADJ_HEADS.match(body[c.end : c.end + 20]):
+                continue
+            if _in_chain(self.a, c):
+                continue
+            d.countries.setdefault(c.code, []).append(Span(c.start, c.end, body[c.start : c.end]))
+        for o in self.a.orgs:
+            if s.start <= o.start < limit:
+                d.orgs.setdefault(o.org.name, []).append(
+                    Span(o.start, o.end, body[o.start : o.end])
+                )
+
+    def _find_umbrella(self, phrase: str, s: Sentence) -> Draft:
+        kind = triggers.umbrella_type(phrase)
+        stem = _event_noun(phrase)
+        for d in self.drafts:
+            if d.umbrella_phrase is not None and _event_noun(d.umbrella_phrase.text) == stem:
+                return d
+            if d.type == kind and kind in {"summit", "conference", "visit"} and d.parent is None:
+                return d
+        return None  # type: ignore[return-value]
+
+    # ------------------------------------------------------------ main loop
+    def run(self) -> list[Draft]:
+        a = self.a
+        for s in a.sentences:
+            if a.dateline and s.end <= a.dateline.end:
+                continue
+            text = s.text
+            if a.dateline and s.start < a.dateline.end:
+                text = " " * (a.dateline.end - s.start) + text[a.dateline.end - s.start :]
+            self._sentence(s, text)
+        # an event nobody is named in is a plan or a mention, not a report
+        return [d for d in self.drafts if d.persons or d.umbrella_phrase]
+
+    def _sentence(self, s: Sentence, text: str) -> None:
+        a = self.a
+        lang = a.lang
+        trig = triggers.trigger(text, lang)
+        present = self.sentence_people.get(s.index, [])
+        participation = triggers.participation(text, lang)
+        umb = triggers.umbrella(text, lang)
+        parent = None
+        if umb is not None and trig is not None:
+            phrase = Span(
+                s.start + umb[0], s.start + umb[1], a.body[s.start + umb[0] : s.start + umb[1]]
+            )
+            parent = self._find_umbrella(phrase.text, s)
+            if parent is None:
+                parent = self._new(triggers.umbrella_type(phrase.text), phrase)
+                parent.umbrella_phrase = phrase
+                parent.sentences.append(s.index)
+                for o in a.orgs:
+                    if phrase.start <= o.start < phrase.end:
+                        parent.orgs.setdefault(o.org.name, []).append(
+                            Span(o.start, o.end, a.body[o.start : o.end])
+                        )
+                self._date_for(parent, s, text, umbrella_only=phrase)
+        if trig is None:
+            if self.current:
+                self._attach(self.current, s, participation)
+            return
+        trig_span = Span(s.start + trig.start, s.start + trig.end, text[trig.start : trig.end])
+        context = self.series_drafts if self.pending_series else self.current
+        known = {p for d in context for p in d.persons}
+        new_people = [p for p in present if p not in known and p != self.main]
+        others = [p for p in present if p != self.main]
+        if triggers.series(text, lang) and not new_people:
+            self.pending_series = True
+            self.pending_parent = parent.key if parent else None
+            self.pending_date = self._explicit_date(s, text)
+            self.series_drafts = []
+            self.current = []
+            return
+        if self.pending_series and new_people:
+            referenced = []
+        else:
+            referenced = [
+                d
+                for d in self.drafts
+                if any(p in d.persons[1:] or (p in d.persons and p != self.main) for p in others)
+            ]
+        if (
+            not new_people
+            and (trig.nominal or triggers.is_reference(text, lang))
+            and (referenced or self.current)
+        ):
+            targets = referenced or self.current
+            if self.pending_series and not referenced:
+                targets = self.current
+            if referenced:
+                targets = [d for d in referenced if d.umbrella_phrase is None] or referenced
+            self._attach(targets, s, participation)
+            for d in targets:
+                for p in present:
+                    if p not in d.persons:
+                        d.persons.append(p)
+            self.current = targets
+            return
+        if (
+            not new_people
+            and not others
+            and self.current
+            and trig.type == "meeting"
+            and self.main in present
+        ):
+            self._attach(self.current, s, participation)
+            return
+        if (
+            not present
+            and not new_people
+            and self.current
+            and trig.type in {"meeting", "signing"}
+            and trig.nominal
+        ):
+            self._attach(self.current, s, participation)
+            return
+        groups = (
+            [[p] for p in new_people] if self.pending_series and len(new_people) > 1 else [present]
+        )
+        created = []
+        for group in groups:
+            d = self._new(trig.type, trig_span)
+            d.sentences.append(s.index)
+            d.persons = list(group)
+            if self.main is not None and self.main not in d.persons and trig.type != "visit":
+                d.persons.insert(0, self.main)
+            elif self.main in d.persons:
+                d.persons.remove(self.main)
+                d.persons.insert(0, self.main)
+            if len(groups) > 1:
+                own = self.a.people[group[0]]
+                if own.org:
+                    d.orgs.setdefault(own.org, [])
+            else:
+                self._add_countries(d, s, host_ok=trig.type == "visit")
+            if self.pending_series:
+                d.parent = self.pending_parent
+            if parent is not None and parent is not d:
+                d.parent = parent.key
+            if d.parent is None:
+                d.parent = self._container_for(d)
+            d.plural = bool(
+                re.search(r"министров|глав |лидеров|стран|ministers|leaders|heads of", text, re.I)
+            )
+            self._date_for(d, s, text)
+            created.append(d)
+        if self.pending_series and len(new_people) > 1:
+            self.pending_series = False
+        elif self.pending_series:
+            self.series_drafts.extend(created)
+        self.current = created
+
+    def _container_for(self, d: Draft) -> str | None:
+        for other in reversed(self.drafts):
+            if other is d:
+                continue
+            ranged = other.date and other.date[0] != other.date[1]
+            if other.type == "visit" and ranged and set(d.persons) & set(other.persons):
+                return other.key
+        return None
+
+    # ------------------------------------------------------------ dates
+    def _explicit_date(self, s: Sentence, text: str):
+        for m in self.a.dates:
+            if s.start <= m.start < s.end:
+                return (
+                    m.start_date,
+                    m.end_date,
+                    m.precision,
+                    m.source,
+                    Span(m.start, m.end, self.a.body[m.start : m.end]),
+                )
+        return None
+
+    def _date_for(
+        self, d: Draft, s: Sentence, text: str, umbrella_only: Span | None = None
+    ) -> None:
+        explicit = self._explicit_date(s, text)
+        if explicit is not None and explicit[2] == "month" and umbrella_only is None:
+            explicit = explicit
+        if explicit is not None:
+            d.date = explicit
+            return
+        if self.pending_date is not None and self.pending_series:
+            d.date = self.pending_date
+            return
+        if self.pending_date is not None and d.parent == self.pending_parent and d.parent:
+            d.date = self.pending_date
+            return
+        previous = [
+            x
+            for x in self.drafts
+            if x is not d and x.date is not None and x.umbrella_phrase is None
+        ]
+        if previous:
+            prev = previous[-1].date
+            if prev[0] == prev[1] and prev[3] != "published":
+                d.date = (prev[0], prev[1], prev[2], prev[3], None)
+                return
+        pub = self.a.published
+        d.date = (pub, pub, "day", "published", None)
+
+
+def _in_chain(a: Analysis, c) -> bool:
+    """«Туркменистан – Афганистан – Пакистан – Индия»: a route or project name."""
+    toks = a.tokens
+    dashes = {"–", "—", "-"}
+    before = c.token_index >= 2 and toks[c.token_index - 1].text in dashes
+    after = c.token_end + 1 < len(toks) and toks[c.token_end].text in dashes
+    if not (before or after):
+        return False
+    neighbours = set()
+    if before:
+        neighbours.add(toks[c.token_index - 2].end)
+    if after:
+        neighbours.add(toks[c.token_end + 1].start)
+    return any(o.end in neighbours or o.start in neighbours for o in [*a.countries, *a.orgs])
+
+
+def _event_noun(phrase: str) -> str:
+    m = re.search(
+        r"(заседани|саммит|форум|конференци|сесси|совещани|визит|съезд|session|summit|forum|conference|meeting|visit|council|assembly)",
+        phrase,
+        re.I,
+    )
+    return m.group(1).casefold() if m else norm(phrase)
+
+
+# ---------------------------------------------------------------- venues
+
+
+def _venue(a: Analysis, d: Draft, drafts: dict[str, Draft]) -> tuple[FoundPlace | None, str | None]:
+    if d.type == "phone-call":
+        return None, None
+    body = a.body
+    sents = [a.sentences[i] for i in d.sentences[:1]]
+    country = None
+    for s in sents:
+        for p in a.places:
+            if s.start <= p.start < s.end:
+                prev = a.tokens[p.token_index - 1].text.casefold() if p.token_index else ""
+                if prev in _LOCATIVE or (d.type == "visit" and prev in {"в", "во", "to", "in"}):
+                    return place_data.to_found(
+                        p.place, Span(p.start, p.end, body[p.start : p.end])
+                    ), p.place.country
+        for c in a.countries:
+            if s.start <= c.start < s.end and not c.adjective:
+                prev = a.tokens[c.token_index - 1].text.casefold() if c.token_index else ""
+                if prev in _LOCATIVE and d.type in {"visit", "summit", "conference"}:
+                    country = c.code
+    if d.parent and d.parent in drafts and drafts[d.parent].venue is not None:
+        return drafts[d.parent].venue, drafts[d.parent].venue_country
+    candidates = []
+    for m in a.title_places:
+        candidates.append((m.place, Span(m.start, m.end, a.title[m.start : m.end], part="title")))
+    if a.dateline and a.dateline.place:
+        span = None
+        start = body.find(
+            a.dateline.place.name_ru or a.dateline.place.name, a.dateline.start, a.dateline.end
+        )
+        candidates.append((a.dateline.place, span if start < 0 else None))
+        if start >= 0:
+            name = a.dateline.place.name_ru or a.dateline.place.name
+            candidates[-1] = (a.dateline.place, Span(start, start + len(name), name))
+    for place, span in candidates:
+        if country is None or place.country == country:
+            return place_data.to_found(place, span), place.country
+    if country is not None:
+        ru, en = country_names.names(country)
+        return FoundPlace(name=en, aliases=[ru], country=country), country
+    return None, None
+
+
+# ---------------------------------------------------------------- output
+
+
+def _entity_person(a: Analysis, idx: int, d: Draft) -> FoundEntity:
+    person: Person = a.people[idx]
+    spans = [
+        Span(m.start, m.end, a.body[m.start : m.end])
+        for m in person.mentions
+        if any(a.sentences[i].start <= m.start < a.sentences[i].end for i in d.sentences)
+    ] or [Span(m.start, m.end, a.body[m.start : m.end]) for m in person.mentions[:1]]
+    return FoundEntity(
+        kind="person",
+        name=person.name,
+        aliases=list(person.aliases),
+        country=person.country,
+        position=person.position.text if person.position else None,
+        mentions=spans,
+    )
+
+
+def _finish(a: Analysis, d: Draft, drafts: dict[str, Draft], _topic_cache: dict) -> FoundEvent:
+    lang = a.lang
+    participants = [_entity_person(a, i, d) for i in d.persons]
+    codes = list(d.countries)
+    for i in d.persons:
+        code = a.people[i].country
+        if code and code not in codes:
+            codes.append(code)
+    for code in codes:
+        ru, en = country_names.names(code)
+        name, alias = (ru, en) if lang == "ru" else (en, ru)
+        participants.append(
+            FoundEntity(
+                kind="country",
+                name=name,
+                aliases=[alias],
+                country=code,
+                mentions=d.countries.get(code, []),
+            )
+        )
+    from annotator.orgs import by_name
+
+    org_names = list(d.orgs)
+    for i in d.persons:
+        org = a.people[i].org
+        if org and org not in org_names:
+            org_names.append(org)
+    for name in org_names:
+        org = by_name(name)
+        if org is None:
+            continue
+        shown = org.name_ru if lang == "ru" else org.name
+        participants.append(
+            FoundEntity(
+                kind="organization",
+                name=shown,
+                aliases=[x for x in org.aliases if x != shown],
+                country=org.country,
+                mentions=d.orgs.get(name, []),
+            )
+        )
+    ranges = [(a.sentences[i].start, a.sentences[i].end) for i in sorted(d.sentences)]
+    if d.umbrella_phrase is not None and len(d.sentences) <= 1:
+        ranges = [(d.umbrella_phrase.start, d.umbrella_phrase.end)]
+    topic_spans: dict[str, list[Span]] = {}
+    for r in ranges:
+        if r not in _topic_cache:
+            _topic_cache[r] = topic_rules.find(a.body, [r])
+        for slug, spans in _topic_cache[r].items():
+            topic_spans.setdefault(slug, []).extend(spans)
+    topics = [
+        "diplomacy",
+        *[t for t in topic_rules.vocabulary() if t in topic_spans and t != "diplomacy"],
+    ]
+    start, end, precision, source, mention = d.date
+    kind = d.type
+    if kind == "meeting":
+        sides = len(codes) + len([n for n in org_names])
+        kind = (
+            "multilateral-meeting"
+            if (sides > 2 or len(d.persons) > 2 or d.plural)
+            else "bilateral-meeting"
+        )
+    names = [a.people[i].name for i in d.persons]
+    if d.umbrella_phrase is not None:
+        title = d.umbrella_phrase.text.strip()
+        title = title[:1].upper() + title[1:]
+    else:
+        label = _TYPE_LABEL[lang][kind]
+        title = f"{label}: {', '.join(names)}" if names else label
+    confidence = 0.4
+    confidence += 0.15 if d.persons else 0
+    confidence += 0.15 if source in {"text", "relative"} else 0
+    confidence += 0.1 if d.venue is not None or kind == "phone-call" else 0
+    confidence += 0.1 if d.trigger is not None and d.umbrella_phrase is None else 0
+    return FoundEvent(
+        key=d.key,
+        title=title,
+        type=kind,
+        start_date=start,
+        end_date=end,
+        date_precision=precision,
+        date_source=source,
+        date_mention=mention,
+        venue=d.venue,
+        participants=participants,
+        topics=topics,
+        topic_mentions={k: v for k, v in topic_spans.items() if k in topics},
+        type_mention=d.trigger,
+        title_mention=d.umbrella_phrase,
+        parent_key=d.parent,
+        confidence=round(min(confidence, 0.95), 2),
+    )
+
+
+def build(a: Analysis) -> list[FoundEvent]:
+    """Assemble the events of an analysed article."""
+    drafts = _Builder(a).run()
+    keep = {d.key for d in drafts}
+    by_key = {d.key: d for d in drafts}
+    for d in drafts:
+        if d.parent not in keep:
+            d.parent = None
+    # umbrellas first so children inherit their venue
+    for d in sorted(drafts, key=lambda x: x.parent is not None):
+        d.venue, d.venue_country = _venue(a, d, by_key)
+    cache: dict = {}
+    return [_finish(a, d, by_key, cache) for d in drafts]

@@ -1,0 +1,314 @@
+"""Topic slugs (``fixtures/topics.json``) from keyword rules applied to the
+sentences that describe one event."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+from annotator.gazetteer import TOPICS_FILE
+from annotator.model import Span
+
+# Phrases rewritten before matching, so a compound counts for the right slug:
+# «торгово-экономическое» is trade, «гуманитарное измерение» (OSCE) human rights.
+_REWRITE = [
+    (re.compile(r"торгово-экономическ\w*", re.I), "торговый"),
+    (re.compile(r"trade and economic", re.I), "trade"),
+    (re.compile(r"гуманитарн\w* измерени\w*|human dimension", re.I), "права человека"),
+    (re.compile(r"культурно-гуманитарн\w*", re.I), "культура"),
+    (re.compile(r"«?зелен\w*»? энергетик\w*|green energy", re.I), "энергетика"),
+]
+RULES: dict[str, list[str]] = {
+    "security": [
+        r"безопасност",
+        r"террори",
+        r"экстремизм",
+        r"оборон",
+        r"военн",
+        r"военно-",
+        r"наркотрафик",
+        r"пограничн\w* безопас",
+        r"конфликт",
+        r"security",
+        r"terroris",
+        r"extremis",
+        r"defen[cs]e",
+        r"military",
+        r"conflict",
+        r"drug trafficking",
+    ],
+    "economy": [
+        r"экономи",
+        r"инвестиц",
+        r"бизнес",
+        r"промышлен",
+        r"предпринимат",
+        r"индустри",
+        r"economic",
+        r"economy",
+        r"invest",
+        r"business",
+        r"industr",
+    ],
+    "trade": [
+        r"торгов",
+        r"товарооборот",
+        r"экспорт",
+        r"импорт",
+        r"таможен",
+        r"trade",
+        r"export",
+        r"import",
+        r"customs",
+    ],
+    "finance": [
+        r"финанс",
+        r"кредит",
+        r"\bбанк",
+        r"фонд\w* развития",
+        r"валют",
+        r"заем",
+        r"займ",
+        r"financ",
+        r"loan",
+        r"credit",
+        r"\bbank",
+        r"currenc",
+    ],
+    "energy": [
+        r"энергет",
+        r"энергии",
+        r"нефт",
+        r"\bгаз",
+        r"электроэнерг",
+        r"электростанц",
+        r"\bгэс\b",
+        r"гидроэнерг",
+        r"гидроэлектр",
+        r"атомн",
+        r"возобновляем",
+        r"трубопровод",
+        r"energy",
+        r"\boil\b",
+        r"\bgas\b",
+        r"electric",
+        r"hydropower",
+        r"nuclear",
+        r"renewable",
+        r"pipeline",
+    ],
+    "environment": [
+        r"эколог",
+        r"климат",
+        r"окружающ\w* сред",
+        r"загрязнен",
+        r"биоразнообраз",
+        r"ледник",
+        r"environment",
+        r"climate",
+        r"ecolog",
+        r"pollution",
+        r"biodiversity",
+        r"glacier",
+    ],
+    "water": [
+        r"водн\w* ресурс",
+        r"водн",
+        r"водоснабжен",
+        r"питьев",
+        r"ирригац",
+        r"орошен",
+        r"арал",
+        r"\bwater",
+        r"irrigation",
+        r"\briver",
+        r"aral",
+    ],
+    "agriculture": [
+        r"сельск\w* хозяйств",
+        r"сельскохозяйств",
+        r"аграр",
+        r"агропром",
+        r"продовольств",
+        r"фермер",
+        r"agricultur",
+        r"farm",
+        r"food security",
+        r"agro",
+    ],
+    "transport": [
+        r"транспорт",
+        r"логистик",
+        r"железнодорож",
+        r"автодорог",
+        r"авиа",
+        r"транзит",
+        r"коридор",
+        r"перевоз",
+        r"transport",
+        r"logistic",
+        r"railway",
+        r"\brail",
+        r"\broads?\b",
+        r"aviation",
+        r"transit",
+        r"corridor",
+        r"flights?\b",
+    ],
+    "education": [
+        r"образован",
+        r"университет",
+        r"\bвуз",
+        r"студент",
+        r"школ",
+        r"стипенди",
+        r"education",
+        r"universit",
+        r"student",
+        r"school",
+        r"scholarship",
+        r"erasmus",
+    ],
+    "science-technology": [
+        r"\bнаук",
+        r"научн",
+        r"технолог",
+        r"инновац",
+        r"цифров",
+        r"искусственн\w* интеллект",
+        r"critical minerals",
+        r"критическ\w* (?:сырь|минерал)",
+        r"scien",
+        r"technolog",
+        r"innovat",
+        r"digital",
+        r"artificial intelligence",
+        r"research",
+    ],
+    "health": [
+        r"здравоохранен",
+        r"медицин",
+        r"больниц",
+        r"эпидеми",
+        r"вакцин",
+        r"health",
+        r"medic",
+        r"hospital",
+        r"vaccin",
+        r"pandemic",
+    ],
+    "culture": [
+        r"культур",
+        r"наследи",
+        r"искусств",
+        r"\bспорт",
+        r"гуманитарн",
+        r"culture",
+        r"cultural",
+        r"heritage",
+        r"\barts?\b",
+        r"sport",
+        r"humanitarian",
+        r"people-to-people",
+    ],
+    "tourism": [r"туризм", r"туристи", r"турист", r"tourism", r"tourist"],
+    "human-rights": [
+        r"прав\w* человека",
+        r"меньшинств",
+        r"межэтническ",
+        r"гендер",
+        r"гражданск\w* общества",
+        r"human rights",
+        r"minorit",
+        r"interethnic",
+        r"gender",
+        r"civil society",
+    ],
+    "media-freedom": [
+        r"свобод\w* (?:сми|медиа|слова|прессы)",
+        r"журналист",
+        r"доступ\w* к информации",
+        r"media freedom",
+        r"freedom of (?:the )?(?:press|media|expression)",
+        r"journalist",
+    ],
+    "rule-of-law": [
+        r"верховенств\w* закона",
+        r"демократ",
+        r"выбор",
+        r"избират",
+        r"коррупц",
+        r"судебн",
+        r"rule of law",
+        r"democra",
+        r"election",
+        r"corruption",
+        r"judicial",
+        r"governance",
+    ],
+    "migration": [
+        r"миграц",
+        r"мигрант",
+        r"диаспор",
+        r"беженц",
+        r"гражданств",
+        r"соотечественник",
+        r"migra",
+        r"diaspora",
+        r"refugee",
+        r"citizenship",
+    ],
+}
+
+
+@cache
+def vocabulary() -> tuple[str, ...]:
+    with open(TOPICS_FILE, encoding="utf-8") as fh:
+        return tuple(row["slug"] for row in json.load(fh))
+
+
+@cache
+def _compiled() -> tuple[re.Pattern, dict[str, str]]:
+    """One alternation over every rule (lower-case text), group name → slug."""
+    known = set(vocabulary())
+    groups = {}
+    parts = []
+    for n, (slug, patterns) in enumerate(RULES.items()):
+        if slug not in known:
+            continue
+        groups[f"t{n}"] = slug
+        parts.append(f"(?P<t{n}>" + "|".join(f"(?:{p})" for p in patterns) + ")")
+    return re.compile("|".join(parts)), groups
+
+
+def _rewrite(text: str) -> str:
+    # keep the length: replacements are padded/truncated to the matched span
+    def pad(repl: str):
+        def inner(m: re.Match) -> str:
+            out = repl[: len(m.group())]
+            return out + " " * (len(m.group()) - len(out))
+
+        return inner
+
+    for pattern, repl in _REWRITE:
+        text = pattern.sub(pad(repl), text)
+    return text
+
+
+def find(body: str, ranges: list[tuple[int, int]]) -> dict[str, list[Span]]:
+    """Slugs whose rules match inside the given body ranges, with evidence spans."""
+    pattern, groups = _compiled()
+    out: dict[str, list[Span]] = {}
+    for start, end in ranges:
+        text = _rewrite(body[start:end]).lower()
+        for m in pattern.finditer(text):
+            slug = groups[m.lastgroup]
+            s, e = start + m.start(), start + m.end()
+            # widen to the whole word for readable evidence
+            while e < end and body[e].isalnum():
+                e += 1
+            while s > start and body[s - 1].isalnum():
+                s -= 1
+            out.setdefault(slug, []).append(Span(s, e, body[s:e]))
+    return out

@@ -1,0 +1,159 @@
+"""Cue phrases: what kind of event a sentence reports, whether it refers back
+to one already reported, and whether it names an umbrella event."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_RU = {
+    "phone-call": r"телефонн\w* (?:разговор|переговор|бесед)|по телефону|видеосвяз|видеоконференц"
+    r"|в онлайн-формате|в режиме онлайн|онлайн-встреч|в формате видео",
+    "summit": r"\bсаммит",
+    "signing": r"\bподписал\w*|\bподписан\w* (?:соглашени|меморандум|договор|документ)",
+    "visit": r"\bвизит\w*|\bпосетил\w*|\bприбыл\w*|\bнаход(?:ится|ятся) с \w+ визитом",
+    "conference": r"\bфорум\w*|\bконференци\w*",
+    "meeting": r"\bвстретил(?:ся|ась|ись)\b|\bвстреч[аеиуй]\w*|\bпереговор\w*|\bпринял\w*"
+    r"|\bпровел\w*|\bпровёл\w*|\bзаседани\w*|\bсовещани\w*|\bконсультаци\w*|\bбесед\w*|\bсесси\w*",
+}
+_EN = {
+    "phone-call": r"\b(?:tele)?phone (?:call|conversation|talks)|\bby (?:tele)?phone"
+    r"|\bover the phone"
+    r"|\bvideo ?(?:call|conference|link)|\bvideoconference|\bvirtual (?:meeting|talks)"
+    r"|\bonline (?:meeting|talks)",
+    "summit": r"\bsummit",
+    "signing": r"\bsigned\b|\bsigning\b",
+    "visit": r"\bvisit\w*|\barrived\b",
+    "conference": r"\bforum\b|\bconference\b",
+    "meeting": r"\bmet\b|\bmeet(?:s|ing)?\b|\btalks\b|\breceived\b|\bheld\b|\bconsultations\b"
+    r"|\bsession\b"
+    r"|\bhosted\b|\bconvened\b",
+}
+_FUTURE_RU = re.compile(
+    r"предстоящ|планиру|состоится|пройд[её]т|\bбудет\b|\bбудут\b|намерен|ожидается|пригласил\w*"
+    r"|приглашени|договорил\w* (?:о|провести)|в следующем году",
+    re.I,
+)
+_FUTURE_EN = re.compile(
+    r"\bwill\b|\bupcoming\b|\bplanned\b|\bis expected\b|\bnext (?:week|month|year)\b|\binvit\w*"
+    r"|\bagreed to (?:hold|meet)\b|\bis scheduled\b",
+    re.I,
+)
+_REFERENCE_RU = re.compile(
+    r"\bв ходе (?:встреч|переговор|бесед|разговор|визит|заседани)\w*"
+    r"|\bна (?:встрече|переговорах)\b"
+    r"|\bво (?:время )?встреч\w*|\bпо итогам (?:встреч|переговор|визит)\w*"
+    r"|\bстороны\b|\bсобеседники\b"
+    r"|\bв мероприятии\b|\bв завершение встречи\b|\bлидеры\b",
+    re.I,
+)
+_REFERENCE_EN = re.compile(
+    r"\bduring the (?:meeting|talks|visit|conversation|call)\b|\bat the (?:meeting|talks)\b"
+    r"|\bthe (?:two )?sides\b|\bthe parties\b|\bthe leaders\b|\bin the course of\b"
+    r"|\bfollowing the (?:talks|meeting)\b",
+    re.I,
+)
+_UMBRELLA_RU = re.compile(
+    r"\b(?:в рамках|на полях|в ходе)\s+((?:[\w\-«»\"]+\s+){0,3}?"
+    r"(?:заседани|саммит|форум|конференци|сесси|совещани|визит|съезд)\w*"
+    r"[^,.;:]*)",
+    re.I,
+)
+_UMBRELLA_EN = re.compile(
+    r"\b(?:on the (?:sidelines|margins) of|within the framework of|as part of"
+    r"|in the framework of|during)\s+"
+    r"((?:the\s+)?[^,.;:]*?\b(?:session|summit|forum|conference|meeting|visit|council|assembly)\b"
+    r"[^,.;:]*)",
+    re.I,
+)
+_SERIES_RU = re.compile(
+    r"(?:сери\w*|ряд\w*|отдельн\w*)\s+(?:\w+\s+)?(?:встреч|переговор|бесед)"
+    r"|двусторонн\w+ (?:встреч|переговор)",
+    re.I,
+)
+_SERIES_EN = re.compile(
+    r"\b(?:series of|several|separate|a number of)\s+(?:\w+\s+)?(?:meetings|talks)"
+    r"|\bbilateral meetings\b",
+    re.I,
+)
+_PARTICIPATION_RU = re.compile(
+    r"\bучаств\w*|\bприняли участие|\bприсутствовал\w*|\bделегаци\w+ (?:из|от)\b|\bпредставлен\w*",
+    re.I,
+)
+_PARTICIPATION_EN = re.compile(
+    r"\btook part\b|\bparticipated\b|\battended\b|\bjoined\b|\bwere present\b|\brepresented\b"
+    r"|\bdelegations? (?:from|of)\b",
+    re.I,
+)
+_NOMINAL = re.compile(
+    r"^(?:встреч|переговор|заседани|совещани|консультаци|бесед|сесси|участи|meeting|meet|talks|session|consultations)",
+    re.I,
+)
+_COMPILED = {
+    "ru": {k: re.compile(v, re.I) for k, v in _RU.items()},
+    "en": {k: re.compile(v, re.I) for k, v in _EN.items()},
+}
+_ORDER = ("phone-call", "summit", "signing", "visit", "conference", "meeting")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    type: str
+    start: int  # offsets within the sentence
+    end: int
+    nominal: bool  # a noun («встреча», "talks") rather than a verb
+
+
+def trigger(text: str, lang: str) -> Trigger | None:
+    """The strongest event cue of a sentence, unless it speaks of the future."""
+    future = (_FUTURE_RU if lang == "ru" else _FUTURE_EN).search(text)
+    found = []
+    for kind in _ORDER:
+        for m in _COMPILED[lang][kind].finditer(text):
+            if future and m.start() > future.start():
+                continue
+            found.append((kind, m))
+            break
+    if not found:
+        return None
+    kind, m = found[0]
+    if kind == "meeting":
+        verb = next(
+            (
+                mm
+                for mm in _COMPILED[lang]["meeting"].finditer(text)
+                if not _NOMINAL.match(mm.group())
+            ),
+            None,
+        )
+        if verb is not None and not (future and verb.start() > future.start()):
+            m = verb
+    return Trigger(kind, m.start(), m.end(), bool(_NOMINAL.match(m.group())))
+
+
+def is_reference(text: str, lang: str) -> bool:
+    return bool((_REFERENCE_RU if lang == "ru" else _REFERENCE_EN).search(text))
+
+
+def umbrella(text: str, lang: str) -> tuple[int, int] | None:
+    m = (_UMBRELLA_RU if lang == "ru" else _UMBRELLA_EN).search(text)
+    return (m.start(1), m.end(1)) if m else None
+
+
+def series(text: str, lang: str) -> bool:
+    return bool((_SERIES_RU if lang == "ru" else _SERIES_EN).search(text))
+
+
+def participation(text: str, lang: str) -> bool:
+    return bool((_PARTICIPATION_RU if lang == "ru" else _PARTICIPATION_EN).search(text))
+
+
+def umbrella_type(phrase: str) -> str:
+    low = phrase.casefold()
+    if "саммит" in low or "summit" in low:
+        return "summit"
+    if any(w in low for w in ("форум", "конференц", "forum", "conference")):
+        return "conference"
+    if "визит" in low or "visit" in low:
+        return "visit"
+    return "multilateral-meeting"

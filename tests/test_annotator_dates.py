@@ -1,0 +1,48 @@
+import datetime as dt
+
+from annotator.dates import find
+
+D = dt.date
+
+
+def one(text, published, lang="ru"):
+    found = find(text, published, lang)
+    assert found, text
+    return found[0]
+
+
+def test_day_with_year():
+    m = one("5 декабря 2025 года", D(2025, 12, 6))
+    assert (m.start_date, m.end_date, m.source) == (D(2025, 12, 5), D(2025, 12, 5), "text")
+
+
+def test_ranges():
+    assert one("3–4 апреля", D(2025, 4, 4)).end_date == D(2025, 4, 4)
+    m = one("31 августа – 1 сентября", D(2025, 9, 2))
+    assert (m.start_date, m.end_date) == (D(2025, 8, 31), D(2025, 9, 1))
+    m = one("с 5 по 6 декабря", D(2025, 12, 6))
+    assert (m.start_date, m.end_date) == (D(2025, 12, 5), D(2025, 12, 6))
+    m = one("on 4–5 December 2025", D(2025, 12, 6), "en")
+    assert (m.start_date, m.end_date) == (D(2025, 12, 4), D(2025, 12, 5))
+    m = one("on Oct. 9-10", D(2025, 10, 10), "en")
+    assert (m.start_date, m.end_date) == (D(2025, 10, 9), D(2025, 10, 10))
+
+
+def test_relative():
+    assert one("вчера", D(2026, 1, 15)).start_date == D(2026, 1, 14)
+    assert one("Today, the leader", D(2025, 11, 25), "en").start_date == D(2025, 11, 25)
+    assert one("В среду", D(2025, 6, 12)).start_date == D(2025, 6, 11)  # a Thursday
+    m = one("on Monday", D(2025, 6, 12), "en")
+    assert (m.start_date, m.source) == (D(2025, 6, 9), "relative")
+
+
+def test_year_rollover():
+    assert one("30 декабря", D(2026, 1, 3)).start_date == D(2025, 12, 30)
+    assert one("Dec. 30", D(2026, 1, 3), "en").start_date == D(2025, 12, 30)
+    assert one("12 ноября", D(2025, 11, 20)).start_date == D(2025, 11, 12)
+
+
+def test_offsets_point_into_text():
+    text = "Переговоры прошли 12 ноября в Бишкеке."
+    m = one(text, D(2025, 11, 12))
+    assert text[m.start : m.end] == "12 ноября"
