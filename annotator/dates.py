@@ -141,8 +141,21 @@ EN_PATTERNS = [
     ),
     re.compile(r"\bin\s+" + _EN_MONTH.format(g="mon") + r"(?:\s+(?P<y1>\d{4}))?"),
 ]
+# Nouns naming an event another one can be placed against («накануне саммита»,
+# "the day before the summit", «в первый день визита», "on the second day of the forum").
+_EVENT_NOUN_RU = (
+    r"(?:заседани|саммит|визит|форум|конференци|встреч|переговор|сесси|совещани|съезд"
+    r"|открыти|церемони|подписани|поездк|турне|выставк|недел)\w*"
+)
+_EVENT_NOUN_EN = (
+    r"(?:summit|visit|forum|conference|meeting|talks|session|council|assembly|congress|trip"
+    r"|tour|ceremony|signing|opening|week|expo|exhibition|event)s?"
+)
 RU_RELATIVE = re.compile(
-    r"\b(?P<word>сегодня|вчера|позавчера|накануне|завтра)\b|"
+    # «накануне заседания» is the eve of another event (see ANCHORED), not yesterday
+    r"\b(?P<word>сегодня|вчера|позавчера|накануне(?!\s+(?:этого\s+|того\s+|\w+(?:ого|его)\s+)?"
+    + _EVENT_NOUN_RU
+    + r")|завтра)\b|"
     r"\bв(?:о)?\s+(?P<wd>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b",
     re.I,
 )
@@ -161,6 +174,7 @@ class DateMention:
     end_date: dt.date
     precision: str  # day | month
     source: str  # text | relative
+    weekday: int | None = None  # set when the phrase is a weekday name («в среду»)
 
     @property
     def is_range(self) -> bool:
@@ -220,8 +234,9 @@ def find(text: str, published: dt.date, lang: str, offset: int = 0) -> list[Date
             continue
         day = _relative(m, published, lang)
         if day is not None:
+            wd = day.weekday() if m.group("wd") else None
             out.append(
-                DateMention(m.start() + offset, m.end() + offset, day, day, "day", "relative")
+                DateMention(m.start() + offset, m.end() + offset, day, day, "day", "relative", wd)
             )
     out.sort(key=lambda d: d.start)
     return out
@@ -272,3 +287,178 @@ def _relative(m: re.Match, published: dt.date, lang: str) -> dt.date | None:
     target = next(num for stem, num in table.items() if wd.startswith(stem))
     back = (published.weekday() - target) % 7
     return published - dt.timedelta(days=back)
+
+
+# ---------------------------------------------------------------- anchored phrases
+# Phrases that date an event against another event of the same article rather
+# than against the publication date: «днём ранее», «на следующий день», «в тот
+# же день», «накануне саммита», «в первый день визита», "the previous day",
+# "later that day", "on the second day of the visit". They carry no date of
+# their own; :mod:`annotator.events` resolves them against the event they point to.
+
+_ORDINALS = {
+    "перв": 1,
+    "втор": 2,
+    "трет": 3,
+    "четв": 4,
+    "пят": 5,
+    "заключительн": -1,
+    "последн": -1,
+    "финальн": -1,
+    "first": 1,
+    "opening": 1,
+    "one": 1,
+    "second": 2,
+    "two": 2,
+    "third": 3,
+    "three": 3,
+    "fourth": 4,
+    "four": 4,
+    "fifth": 5,
+    "final": -1,
+    "last": -1,
+    "closing": -1,
+    "concluding": -1,
+}
+_RU_OF = (
+    r"(?:\s+(?:(?:его|её|ее|их|этого|своего|официального|рабочего|государственного)\s+)?"
+    r"(?P<noun>"
+)
+_EN_OF = r"(?:\s+of\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\w\-]+\s+){0,2}?(?P<noun>"
+RU_ANCHORED = [
+    (
+        re.compile(
+            r"\b(?:в|во|на)\s+(?:ходе\s+|течение\s+)?(?P<ord>перв|втор|трет|четв[её]рт|пят"
+            r"|заключительн|последн|финальн)\w*\s+(?:день|дня|дне)\b"
+            + _RU_OF
+            + _EVENT_NOUN_RU
+            + "))?",
+            re.I,
+        ),
+        "ordinal",
+        0,
+    ),
+    (
+        re.compile(r"\bв\s+день\s+(?:открытия|начала)" + _RU_OF + _EVENT_NOUN_RU + "))?", re.I),
+        "ordinal",
+        1,
+    ),
+    (
+        re.compile(
+            r"\bнакануне\s+(?:(?:этого|того|\w+(?:ого|его))\s+)?(?P<noun>" + _EVENT_NOUN_RU + ")",
+            re.I,
+        ),
+        "shift",
+        -1,
+    ),
+    (
+        re.compile(
+            r"\bдн[её]м\s+ранее\b|\bза\s+день\s+до\s+(?:этого|того)\b|\bдн[её]м\s+раньше\b",
+            re.I,
+        ),
+        "shift",
+        -1,
+    ),
+    (
+        re.compile(
+            r"\bна\s+(?:следующий|другой)\s+день\b|\bдн[её]м\s+позже\b|\bспустя\s+(?:один\s+)?день\b"
+            r"|\bна\s+следующее\s+утро\b",
+            re.I,
+        ),
+        "shift",
+        1,
+    ),
+    (
+        re.compile(r"\bв\s+(?:тот|этот)\s+же\s+день\b|\bтогда\s+же\b", re.I),
+        "shift",
+        0,
+    ),
+]
+EN_ANCHORED = [
+    (
+        re.compile(
+            r"(?:\b(?:on|during)\s+(?:the\s+)?|,\s*the\s+)(?P<ord>first|second|third|fourth|fifth|final|last"
+            r"|closing|opening|concluding)\s+day\b" + _EN_OF + _EVENT_NOUN_EN + r")\b)?",
+            re.I,
+        ),
+        "ordinal",
+        0,
+    ),
+    (re.compile(r"\bon\s+day\s+(?P<ord>one|two|three|four)\b", re.I), "ordinal", 0),
+    (
+        re.compile(
+            r"\b(?:the\s+day\s+before|on\s+the\s+eve\s+of)\s+(?:the\s+|this\s+|that\s+|his\s+|her\s+)?"
+            r"(?:[\w\-]+\s+){0,2}?(?P<noun>" + _EVENT_NOUN_EN + r")\b",
+            re.I,
+        ),
+        "shift",
+        -1,
+    ),
+    (
+        re.compile(
+            r"\bthe\s+(?:previous|preceding)\s+day\b|\bthe\s+day\s+before\b(?!\s+yesterday)"
+            r"|\ba\s+day\s+(?:earlier|before)\b",
+            re.I,
+        ),
+        "shift",
+        -1,
+    ),
+    (
+        re.compile(r"\bthe\s+(?:next|following)\s+day\b|\ba\s+day\s+later\b", re.I),
+        "shift",
+        1,
+    ),
+    (
+        re.compile(
+            r"\b(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+day\b"
+            r"|\b(?:on\s+)?(?:the|that)\s+same\s+day\b",
+            re.I,
+        ),
+        "shift",
+        0,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """A date phrase that points at another event: shift by ``value`` days from
+    it (``kind == "shift"``) or take day ``value`` of its range (``"ordinal"``,
+    -1 for the last day). ``noun`` names the event pointed at, when the text does."""
+
+    start: int
+    end: int
+    kind: str
+    value: int
+    noun: str | None
+
+
+def anchored(text: str, lang: str) -> list[Anchored]:
+    """Anchored date phrases in ``text``, left to right (offsets within ``text``)."""
+    out: list[Anchored] = []
+    for pattern, kind, value in RU_ANCHORED if lang == "ru" else EN_ANCHORED:
+        for m in pattern.finditer(text):
+            if any(m.start() < a.end and a.start < m.end() for a in out):
+                continue
+            groups = m.groupdict()
+            if kind == "ordinal" and groups.get("ord"):
+                word = groups["ord"].casefold()
+                value = next(n for stem, n in _ORDINALS.items() if word.startswith(stem))
+            noun = groups.get("noun")
+            out.append(Anchored(m.start(), m.end(), kind, value, noun.casefold() if noun else None))
+    out.sort(key=lambda a: a.start)
+    return out
+
+
+def resolve_anchor(anchor: Anchored, start: dt.date, end: dt.date) -> dt.date | None:
+    """The day ``anchor`` names, given the dates of the event it points to."""
+    if anchor.kind == "ordinal":
+        if anchor.value < 0:
+            return end
+        day = start + dt.timedelta(days=anchor.value - 1)
+        return day if day <= end else None
+    if anchor.value < 0:
+        return start + dt.timedelta(days=anchor.value)
+    if anchor.value > 0:
+        return end + dt.timedelta(days=anchor.value)
+    return start

@@ -12,6 +12,8 @@ from annotator import countries as country_names
 from annotator import places as place_data
 from annotator import topics as topic_rules
 from annotator import triggers
+from annotator.dates import anchored as anchored_phrases
+from annotator.dates import resolve_anchor
 from annotator.model import FoundEntity, FoundEvent, FoundPlace, Span
 from annotator.people import Person, Position
 from annotator.pipeline import Analysis
@@ -209,8 +211,15 @@ class _Builder:
     def _sentence(self, s: Sentence, text: str) -> None:
         a = self.a
         lang = a.lang
-        trig = triggers.trigger(text, lang)
         present = self.sentence_people.get(s.index, [])
+        if triggers.background(text, lang, a.published.year) and (
+            not present or triggers.background_lead(text, lang)
+        ):
+            return
+        trig = triggers.trigger(text, lang)
+        planned = triggers.planned(text, lang) and not triggers.is_reference(text, lang)
+        if planned and not present:
+            return  # «запланированы панельные сессии»: nothing reported, nothing discussed
         participation = triggers.participation(text, lang)
         umb = triggers.umbrella(text, lang)
         parent = None
@@ -230,7 +239,7 @@ class _Builder:
                         )
                 self._date_for(parent, s, text, umbrella_only=phrase)
         if trig is None:
-            if self.current:
+            if self.current and not planned:
                 self._attach(self.current, s, participation)
             return
         trig_span = Span(s.start + trig.start, s.start + trig.end, text[trig.start : trig.end])
@@ -350,8 +359,16 @@ class _Builder:
         self, d: Draft, s: Sentence, text: str, umbrella_only: Span | None = None
     ) -> None:
         explicit = self._explicit_date(s, text)
-        if explicit is not None and explicit[2] == "month" and umbrella_only is None:
-            explicit = explicit
+        if explicit is not None and explicit[2] == "day":
+            if explicit[3] == "relative":
+                explicit = self._weekday_in_range(d, s, explicit)
+            d.date = explicit
+            return
+        if umbrella_only is None:
+            anchored = self._anchored_date(d, s, text)
+            if anchored is not None:
+                d.date = anchored
+                return
         if explicit is not None:
             d.date = explicit
             return
@@ -360,6 +377,10 @@ class _Builder:
             return
         if self.pending_date is not None and d.parent == self.pending_parent and d.parent:
             d.date = self.pending_date
+            return
+        context = self._paragraph_date(s)
+        if context is not None:
+            d.date = context
             return
         previous = [
             x
@@ -373,6 +394,117 @@ class _Builder:
                 return
         pub = self.a.published
         d.date = (pub, pub, "day", "published", None)
+
+    def _paragraph_date(self, s: Sentence):
+        """The last single-day date written earlier in the same paragraph:
+        «Заседание состоялось 10 октября. В нём приняли участие …»."""
+        body = self.a.body
+        para_start = body.rfind("\n", 0, s.start) + 1
+        for m in reversed(self.a.dates):
+            if m.start >= s.start:
+                continue
+            if m.start < para_start:
+                break
+            if m.precision == "day" and not m.is_range:
+                return (m.start_date, m.end_date, m.precision, m.source, None)
+            break
+        return None
+
+    def _ranged_drafts(self, d: Draft) -> list[Draft]:
+        return [
+            x for x in self.drafts if x is not d and x.date is not None and x.date[0] != x.date[1]
+        ]
+
+    def _weekday_in_range(self, d: Draft, s: Sentence, explicit):
+        """«Во вторник» inside a multi-day visit: the Tuesday of the visit, even
+        when the article appears more than a week later."""
+        mention = next(
+            (m for m in self.a.dates if s.start <= m.start < s.end and m.weekday is not None),
+            None,
+        )
+        if mention is None or explicit[4] is None or mention.start != explicit[4].start:
+            return explicit
+        parent = next((x for x in self.drafts if x.key == d.parent), None)
+        ranges = [parent] if parent is not None and parent.date else self._ranged_drafts(d)[-1:]
+        for r in ranges:
+            first, last = r.date[0], r.date[1]
+            if first == last or first <= explicit[0] <= last:
+                continue
+            day = first
+            while day <= last:
+                if day.weekday() == mention.weekday and day <= self.a.published:
+                    return (day, day, explicit[2], explicit[3], explicit[4])
+                day += dt.timedelta(days=1)
+        return explicit
+
+    def _anchored_date(self, d: Draft, s: Sentence, text: str):
+        """«Днём ранее», «в первый день визита», "the previous day": a date
+        taken from the event the phrase points at."""
+        found = anchored_phrases(text, self.a.lang)
+        if not found:
+            return None
+        anchor = found[0]
+        target = self._anchor_target(d, s, anchor)
+        if target is None or target.date is None:
+            return None
+        day = resolve_anchor(anchor, target.date[0], target.date[1])
+        if day is None:
+            return None
+        span = Span(s.start + anchor.start, s.start + anchor.end, text[anchor.start : anchor.end])
+        return (day, day, "day", "relative", span)
+
+    def _anchor_target(self, d: Draft, s: Sentence, anchor) -> Draft | None:
+        dated = [
+            x
+            for x in self.drafts
+            if x is not d and x.date is not None and x.sentences and min(x.sentences) <= s.index
+        ]
+        if not dated:
+            return None
+        if anchor.noun:
+            named = [x for x in dated if _draft_matches(x, anchor.noun)]
+            if anchor.kind == "ordinal":
+                named = [x for x in named if x.date[0] != x.date[1]] or named
+            if named:
+                return max(named, key=lambda x: min(x.sentences))
+        if anchor.kind == "ordinal":
+            parent = next((x for x in dated if x.key == d.parent), None)
+            if parent is not None and parent.date[0] != parent.date[1]:
+                return parent
+            ranged = [x for x in dated if x.date[0] != x.date[1]]
+            return max(ranged, key=lambda x: min(x.sentences)) if ranged else None
+        # the event told just before: the latest one, a single day preferred
+        single = [x for x in dated if x.date[0] == x.date[1]]
+        pool = single or dated
+        return max(enumerate(pool), key=lambda t: (min(t[1].sentences), t[0]))[1]
+
+
+_ANCHOR_NOUN = re.compile(
+    r"(заседани|саммит|форум|конференци|сесси|совещани|визит|съезд|встреч|переговор|бесед"
+    r"|подписа|summit|forum|conference|session|meeting|talks|visit|council|assembly|sign)",
+    re.I,
+)
+_NOUN_ALIASES = {"переговор": "встреч", "бесед": "встреч", "talks": "meeting", "сесси": "заседани"}
+
+
+def _anchor_noun(text: str) -> str | None:
+    m = _ANCHOR_NOUN.search(text)
+    if m is None:
+        return None
+    stem = m.group(1).casefold()
+    return _NOUN_ALIASES.get(stem, stem)
+
+
+def _draft_matches(d: Draft, noun: str) -> bool:
+    """Whether the event noun of an anchored phrase («накануне заседания») names draft ``d``."""
+    stem = _anchor_noun(noun)
+    if stem is None:
+        return False
+    for span in (d.umbrella_phrase, d.trigger):
+        if span is not None and _anchor_noun(span.text) == stem:
+            return True
+    kind = triggers.umbrella_type(noun)
+    return kind in {"summit", "conference", "visit"} and d.type == kind
 
 
 def _in_chain(a: Analysis, c) -> bool:

@@ -18,6 +18,23 @@ _REWRITE = [
     (re.compile(r"гуманитарн\w* измерени\w*|human dimension", re.I), "права человека"),
     (re.compile(r"культурно-гуманитарн\w*", re.I), "культура"),
     (re.compile(r"«?зелен\w*»? энергетик\w*|green energy", re.I), "энергетика"),
+    # an energy corridor or energy security is energy, not transport or security
+    (
+        re.compile(
+            r"энергетическ\w* (?:коридор\w*|безопасност\w*)|energy (?:corridor|security)\w*", re.I
+        ),
+        "энергетика",
+    ),
+    # food security is agriculture, not security
+    (re.compile(r"продовольственн\w* безопасност\w*", re.I), "продовольствие"),
+    (re.compile(r"food security", re.I), "agriculture"),
+    # a feasibility study says nothing about the economy
+    (re.compile(r"технико-экономическ\w* обосновани\w*|feasibility stud\w*", re.I), "ТЭО"),
+    # critical minerals / raw materials count as economy (topics.json scope note)
+    (
+        re.compile(r"критическ\w* (?:сырь|минерал)\w*|critical (?:raw )?minerals?", re.I),
+        "экономика",
+    ),
 ]
 RULES: dict[str, list[str]] = {
     "security": [
@@ -29,6 +46,10 @@ RULES: dict[str, list[str]] = {
         r"военно-",
         r"наркотрафик",
         r"пограничн\w* безопас",
+        r"делимитац",
+        r"демаркац",
+        r"demarcation",
+        r"delimitation",
         r"конфликт",
         r"security",
         r"terroris",
@@ -116,6 +137,8 @@ RULES: dict[str, list[str]] = {
         r"водн\w* ресурс",
         r"водн",
         r"водоснабжен",
+        r"водопользован",
+        r"водохозяйств",
         r"питьев",
         r"ирригац",
         r"орошен",
@@ -177,8 +200,6 @@ RULES: dict[str, list[str]] = {
         r"инновац",
         r"цифров",
         r"искусственн\w* интеллект",
-        r"critical minerals",
-        r"критическ\w* (?:сырь|минерал)",
         r"scien",
         r"technolog",
         r"innovat",
@@ -246,6 +267,9 @@ RULES: dict[str, list[str]] = {
         r"corruption",
         r"judicial",
         r"governance",
+        r"законотвор",
+        r"законодательн\w* (?:опыт|деятельност|практик|баз)",
+        r"legislative",
     ],
     "migration": [
         r"миграц",

@@ -30,7 +30,7 @@ _EN = {
     r"|\bhosted\b|\bconvened\b",
 }
 _FUTURE_RU = re.compile(
-    r"предстоящ|планиру|состоится|пройд[её]т|\bбудет\b|\bбудут\b|намерен|ожидается|пригласил\w*"
+    r"предстоящ|планиру|запланирован\w*|состоится|пройд[её]т|\bбудет\b|\bбудут\b|намерен|ожидается|пригласил\w*"
     r"|приглашени|договорил\w* (?:о|провести)|в следующем году",
     re.I,
 )
@@ -157,3 +157,67 @@ def umbrella_type(phrase: str) -> str:
     if "визит" in low or "visit" in low:
         return "visit"
     return "multilateral-meeting"
+
+
+# Background: a reminder of earlier news, statistics quoted from an agency, a
+# past year's figures. Such a sentence reports no event and says nothing about
+# what the reported events discussed, so it adds neither an event nor topics.
+_BACKGROUND_LEAD_RU = re.compile(
+    r"^\W*(?:напомним|напомним,|как сообщалось|как ранее сообщалось|справочно|для справки"
+    r"|справка)\b",
+    re.I,
+)
+_BACKGROUND_LEAD_EN = re.compile(
+    r"^\W*(?:as (?:previously )?reported|for reference|background:|it (?:is|should be) "
+    r"(?:worth )?(?:recalled|noted) that)\b",
+    re.I,
+)
+_BACKGROUND_RU = re.compile(
+    r"\b(?:по (?:данным|информации|статистике)|согласно (?:данным|статистике|информации))\b"
+    r"|\bв прошлом году\b|\bв (?:прошлом|минувшем|предыдущем) (?:году|месяце)\b"
+    r"|\b(?:за|в|по итогам) (?:\w+[–-]\w+ )?(?P<year>(?:19|20)\d\d) года?\b",
+    re.I,
+)
+_BACKGROUND_EN = re.compile(
+    r"\baccording to\b|\b(?:data|figures|statistics) (?:from|by|of) the\b|\blast year\b"
+    r"|\bin (?:the (?:first|second) half of |\w+(?:[–-]\w+)? )?(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
+_REPORTING_SUBJECT_EN = re.compile(
+    r"^\W*the (?:[A-Z][\w\-]*\s+){0,6}(?:bank|ministry|agency|committee|bureau|service|office)"
+    r"\b[^.]*\b(?:said|reported|announced)\b",
+)
+
+
+def background(text: str, lang: str, published_year: int) -> bool:
+    """Whether a sentence is background rather than part of the report."""
+    lead = _BACKGROUND_LEAD_RU if lang == "ru" else _BACKGROUND_LEAD_EN
+    if lead.search(text):
+        return True
+    if is_reference(text, lang):
+        return False
+    if lang == "en" and _REPORTING_SUBJECT_EN.search(text):
+        return True
+    for m in (_BACKGROUND_RU if lang == "ru" else _BACKGROUND_EN).finditer(text):
+        year = m.group("year")
+        if year is None or int(year) < published_year:
+            return True
+    return False
+
+
+def background_lead(text: str, lang: str) -> bool:
+    """«Напомним, …», "As reported, …": background even when it names people."""
+    return bool((_BACKGROUND_LEAD_RU if lang == "ru" else _BACKGROUND_LEAD_EN).search(text))
+
+
+def planned(text: str, lang: str) -> bool:
+    """A sentence about an event still to come («во второй день форума
+    запланированы панельные сессии», "will host a summit next year")."""
+    future = (_FUTURE_RU if lang == "ru" else _FUTURE_EN).search(text)
+    if future is None:
+        return False
+    return any(
+        m.start() > future.start() or m.end() > future.start()
+        for kind in _ORDER
+        for m in _COMPILED[lang][kind].finditer(text)
+    )

@@ -46,3 +46,47 @@ def test_offsets_point_into_text():
     text = "Переговоры прошли 12 ноября в Бишкеке."
     m = one(text, D(2025, 11, 12))
     assert text[m.start : m.end] == "12 ноября"
+
+
+def test_eve_of_an_event_is_not_yesterday():
+    # «накануне заседания» points at the session, not at the publication date
+    assert find("Накануне заседания министр провел переговоры", D(2025, 10, 11), "ru") == []
+    assert one("Накануне министр провел переговоры", D(2025, 10, 11)).start_date == D(2025, 10, 10)
+
+
+def test_anchored_phrases():
+    from annotator.dates import anchored
+
+    cases = [
+        ("Днём ранее президент поговорил по телефону", "ru", ("shift", -1, None)),
+        ("На следующий день глава МИД встретился", "ru", ("shift", 1, None)),
+        ("В тот же день состоялась встреча", "ru", ("shift", 0, None)),
+        ("Накануне саммита ШОС лидеры встретились", "ru", ("shift", -1, "саммита")),
+        ("В ходе второго дня визита премьера принял", "ru", ("ordinal", 2, "визита")),
+        ("В заключительный день форума", "ru", ("ordinal", -1, "форума")),
+        ("The previous day, on the sidelines", "en", ("shift", -1, None)),
+        ("Later that day, he met", "en", ("shift", 0, None)),
+        ("The day before the summit, they met", "en", ("shift", -1, "summit")),
+        ("On the second day of the visit, he met", "en", ("ordinal", 2, "visit")),
+        ("On Wednesday, the final day of the visit", "en", ("ordinal", -1, "visit")),
+    ]
+    for text, lang, want in cases:
+        found = anchored(text, lang)
+        assert found, text
+        assert (found[0].kind, found[0].value, found[0].noun) == want, text
+
+
+def test_resolve_anchor():
+    from annotator.dates import Anchored, resolve_anchor
+
+    start, end = D(2025, 12, 29), D(2025, 12, 31)
+    assert resolve_anchor(Anchored(0, 1, "ordinal", 2, None), start, end) == D(2025, 12, 30)
+    assert resolve_anchor(Anchored(0, 1, "ordinal", -1, None), start, end) == end
+    assert resolve_anchor(Anchored(0, 1, "ordinal", 4, None), start, end) is None
+    assert resolve_anchor(Anchored(0, 1, "shift", -1, None), start, end) == D(2025, 12, 28)
+    assert resolve_anchor(Anchored(0, 1, "shift", 1, None), start, start) == D(2025, 12, 30)
+
+
+def test_weekday_is_recorded():
+    assert one("во вторник", D(2025, 11, 27)).weekday == 1
+    assert one("вчера", D(2025, 11, 27)).weekday is None
