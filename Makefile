@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := api
 
-.PHONY: run serve test test-postgres lint format openapi bench clean
+.PHONY: run serve test test-postgres lint lint-openapi format openapi bench clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,18 @@ lint: $(BIN)/flask
 format: $(BIN)/flask
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules
+
+lint-openapi: node_modules
+	npm run --silent lint:openapi
+
+# Benchmarks: `make bench BENCH_ARGS="--scales 10000,100000,1000000 --stores sqlite,postgres"`.
+BENCH_ARGS ?= --scales 10000 --stores sqlite
+bench: $(BIN)/flask
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 openapi: $(BIN)/flask
 	$(BIN)/flask --app api openapi write openapi.yaml

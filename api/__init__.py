@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from apispec import BasePlugin
 from flask import Flask, request
+from werkzeug.routing import IntegerConverter
 
 from api import config as settings
 from api.errors import AnnalsApi, Problem
@@ -29,10 +31,26 @@ def _openapi_settings(app: Flask) -> None:
                     "cursor; errors are RFC 9457 problem details."
                 ),
                 "license": {"name": "MIT", "identifier": "MIT"},
+                "contact": {"name": "Annals maintainers"},
             },
             "servers": [{"url": "/", "description": "This server"}],
         },
     )
+
+
+class OperationIds(BasePlugin):
+    """Give every operation an ``operationId``: its method and view, ``getEventItem``.
+
+    Generated clients name their functions after it (``get_event_item``).
+    """
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        rule = kwargs.get("rule")
+        if rule is None or not operations:
+            return
+        view = rule.endpoint.rsplit(".", 1)[-1]
+        for method, operation in operations.items():
+            operation.setdefault("operationId", f"{method}{view}")
 
 
 def _require_json_bodies() -> None:
@@ -45,14 +63,44 @@ def _require_json_bodies() -> None:
         raise Problem(415, f"Send the body as application/json, not {got}.")
 
 
+MAX_ID = 2**63 - 1
+
+
+class StoreId(IntegerConverter):
+    """``<int:...>`` in a URL: only what a 64-bit column holds matches; a bigger one is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the WSGI app; ``config`` overrides settings (``DATABASE_URL``, ``TESTING``...)."""
     from flask_swagger_ui import get_swaggerui_blueprint
 
-    from api import articles, cli, db, entities, events, meta, places, topics
+    from api import (
+        aggregates,
+        articles,
+        auth,
+        changes,
+        cli,
+        compression,
+        conditional,
+        db,
+        entities,
+        events,
+        keys,
+        meta,
+        places,
+        revisions,
+        security,
+        topics,
+        web_annotations,
+    )
     from schemas.common import RefOrInline, ref_or_inline_properties
 
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = StoreId
     app.config.update(settings.load(config))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -64,9 +112,21 @@ def create_app(config: dict | None = None) -> Flask:
         busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
     )
 
-    api = AnnalsApi(app)
+    api = AnnalsApi(app, spec_kwargs={"extra_plugins": [OperationIds()]})
+    # flask-smorest's own pagination header schema: unused here (lists page by cursor).
+    api.spec.components.schemas.pop("PaginationMetadata", None)
     api.ma_plugin.converter.add_attribute_function(ref_or_inline_properties)
     api.register_field(RefOrInline, None, None)
+    api.register_converter(StoreId, lambda _: {"type": "integer", "minimum": 0, "maximum": MAX_ID})
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key (`flask --app api create-key`) as "
+            "`Authorization: Bearer <key>`. Roles: `reader` < `editor` (writes) < `admin` (keys).",
+        },
+    )
     for blueprint in (
         events.blp,
         articles.blp,
@@ -74,6 +134,11 @@ def create_app(config: dict | None = None) -> Flask:
         places.blp,
         topics.blp,
         topics.sources_blp,
+        aggregates.blp,
+        web_annotations.blp,
+        changes.blp,
+        revisions.blp,
+        keys.blp,
     ):
         api.register_blueprint(blueprint)
     app.extensions["annals"] = {"api": api}
@@ -85,7 +150,13 @@ def create_app(config: dict | None = None) -> Flask:
         )
     )
     app.before_request(_connect)
+    # after_request hooks run last-registered first: gzip is registered first, so it runs
+    # last, once the ETag, the security headers and the docs page's script hashes are done.
+    compression.init_app(app)
+    security.init_app(app)  # the rate limit is checked first, then who is asking
+    app.before_request(auth.authorize)
     app.before_request(_require_json_bodies)
+    app.after_request(conditional.conditional_get)
     app.teardown_request(_disconnect)
     cli.register(app)
     logging.getLogger("annals").setLevel(logging.INFO)

@@ -8,6 +8,7 @@ annotates never pays for it. Re-annotation replaces only the article's
 from __future__ import annotations
 
 from annotator import get_annotator
+from api import revisions
 from api.db import database
 from api.models import (
     Article,
@@ -20,6 +21,9 @@ from api.models import (
     utcnow,
 )
 from api.resolve import resolve_entity, resolve_place
+
+AUTHOR = "annotator"  # who revisions name for the annotator's changes
+
 
 def _mention(article: Article, event: Event, field: str, span, entity_id=None) -> dict | None:
     if span is None:
@@ -43,6 +47,7 @@ def _drop_auto_events(article: Article) -> None:
         .join(EventArticle)
         .where((EventArticle.article == article) & (Event.status == "auto"))
     )
+    before = revisions.snapshots(Event.select().where(Event.id.in_([e.id for e in auto])))
     for event in auto:
         shared = (
             EventArticle.select()
@@ -56,7 +61,12 @@ def _drop_auto_events(article: Article) -> None:
             Mention.delete().where(
                 (Mention.event == event.id) & (Mention.article == article)
             ).execute()
+            # Its articles changed: touched, so `updated_since` and the change feed see it.
+            Event.update(updated_at=utcnow()).where(Event.id == event.id).execute()
+            after = revisions.snapshot(Event.get_by_id(event.id))
+            revisions.record(event.id, "updated", AUTHOR, before[event.id], after)
         else:
+            revisions.record(event.id, "deleted", AUTHOR, before[event.id], None)
             Event.delete().where(Event.id == event.id).execute()
 
 
@@ -149,6 +159,8 @@ def store_found_events(article: Article, found: list) -> list[Event]:
         rows = [m for m in mentions if m is not None]
         if rows:
             Mention.insert_many(rows).execute()
+        for event_id, created in revisions.snapshots(stored.values()).items():
+            revisions.record(event_id, "created", AUTHOR, None, created)
     return list(stored.values())
 
 

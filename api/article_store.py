@@ -10,6 +10,7 @@ import pycountry
 from api.db import database
 from api.errors import Problem
 from api.models import Article, Event, EventArticle, Source, utcnow
+from api.resolve import lock_names
 from schemas.common import aware
 
 _SOURCE_COUNTRY = re.compile(r"\(([A-Z]{2})\)\s*$")
@@ -29,6 +30,8 @@ def source_named(name: str | None, language: str | None = None) -> Source | None
     if not name:
         return None
     source = Source.get_or_none(Source.name == name)
+    if source is None and lock_names():  # a concurrent writer may be making it (api.resolve)
+        source = Source.get_or_none(Source.name == name)
     if source is None:
         match = _SOURCE_COUNTRY.search(name)
         country = match.group(1) if match else None
@@ -38,12 +41,14 @@ def source_named(name: str | None, language: str | None = None) -> Source | None
     return source
 
 
-def find_duplicate(data: dict) -> Article | None:
-    """A stored article with the same URL, or the same source, title and body."""
+def find_duplicate(data: dict, other_than: int | None = None) -> Article | None:
+    """A stored article (but ``other_than``) with the same URL, or source, title and body."""
     digest = content_hash(data.get("source"), data["title"], data["body"])
     condition = Article.content_hash == digest
     if data.get("url"):
         condition |= Article.url == data["url"]
+    if other_than is not None:
+        condition = condition & (Article.id != other_than)
     return Article.select().where(condition).first()
 
 
@@ -90,9 +95,10 @@ def update_article(article: Article, data: dict) -> Article:
                 "title": article.title,
                 "body": article.body,
                 "url": article.url,
-            }
+            },
+            other_than=article.id,
         )
-        if other is not None and other.id != article.id:
+        if other is not None:
             raise duplicate_problem(other)
         article.updated_at = utcnow()
         article.save()
@@ -126,7 +132,17 @@ def delete_article(article: Article) -> None:
             .exists()
         ]
         if orphans:
+            from api import revisions  # late: revisions reaches the HTTP layer
+            from api.auth import current_author
+
+            revisions.record_deletions(
+                Event.select().where(Event.id.in_(orphans)), current_author()
+            )
             Event.delete().where(Event.id.in_(orphans)).execute()
+        kept = [e.id for e in linked if e.id not in orphans]
+        if kept:
+            # They lose this article: touched, so `updated_since` and the change feed see it.
+            Event.update(updated_at=utcnow()).where(Event.id.in_(kept)).execute()
         article.delete_instance()
 
 

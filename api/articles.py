@@ -46,6 +46,7 @@ ARTICLE_FILTERS = {
     "from_": lambda day: Article.published_at >= day,
     "to": lambda day: Article.published_at <= day,
     "q": lambda text: Article.id.in_(search.articles_matching(text)),
+    "updated_since": lambda since: Article.updated_at >= since,
 }
 
 EXAMPLE_ARTICLE = {

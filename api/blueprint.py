@@ -1,16 +1,23 @@
-"""The Blueprint every resource uses: flask-smorest's, with two house rules.
+"""The Blueprint every resource uses: flask-smorest's, with these house rules.
 
 - An unknown query parameter is refused: a misspelt filter (``?topics=energy``)
   is a 422 naming it, not a silently unfiltered list.
 - Error responses are documented as problem details, and every operation that
   takes a JSON body documents the 400, 413 and 415 it may answer.
+- Every operation documents who may call it (from ``api.auth.required_role``,
+  the rule the server applies), the 429 of rate limiting, and its conditional
+  requests: ``ETag`` and ``If-None-Match`` on reads, ``If-Match`` where required.
 """
 
 from __future__ import annotations
 
-import flask_smorest
-from webargs.flaskparser import FlaskParser
+import json
 
+import flask_smorest
+from marshmallow import missing
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from api import auth
 from api.errors import PROBLEM_TYPE
 from schemas.common import ProblemSchema
 
@@ -21,12 +28,113 @@ _BODY_ERRORS = (
 )
 
 
+def _refuse_constant(name: str):
+    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None}
+
+    def _raw_load_json(self, req):
+        """JSON as RFC 8259 has it: no ``NaN``/``Infinity``; nesting too deep is a 400, not a
+        RecursionError."""
+        if not is_json_request(req):
+            return missing
+        data = req.get_data(cache=True)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", "?", 0) from None
+        try:
+            return json.loads(text, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "?", 0) from None
+
+
+_RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer", "minimum": 0},
+}
+_ETAG = {
+    "description": "Tag of this representation, for `If-None-Match` (and `If-Match`).",
+    "schema": {"type": "string"},
+}
+
+
+def _problem_doc(description: str, headers: dict | None = None) -> dict:
+    doc = {"schema": ProblemSchema(), "description": description, "content_type": PROBLEM_TYPE}
+    if headers:
+        doc["headers"] = headers
+    return doc
 
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Access errors join the others before flask-smorest documents responses.
+        self._prepare_doc_cbks.insert(0, self._prepare_access_doc)
+        self._prepare_doc_cbks.append(self._prepare_conditional_doc)
+
+    def if_match(self, func):
+        """Document that the operation requires ``If-Match`` (412 stale, 428 missing)."""
+        func._apidoc = {**getattr(func, "_apidoc", {}), "if_match": True}
+        return func
+
+    def _prepare_access_doc(self, doc, doc_info, *, app, method, **kwargs):
+        role = auth.required_role(method, self.name, app.config["PUBLIC_READS"])
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+        if role is None:
+            doc["security"] = [{}, {"bearerAuth": []}]
+            responses.setdefault(401, []).append(_problem_doc("The key sent is wrong or revoked"))
+        else:
+            doc["security"] = [{"bearerAuth": []}]
+            responses.setdefault(401, []).append(_problem_doc("No key, or a wrong or revoked one"))
+            if role != "reader":
+                responses.setdefault(403, []).append(_problem_doc("The key's role is too low"))
+        responses.setdefault(429, []).append(
+            _problem_doc("Too many requests for this key or address", {"Retry-After": _RETRY_AFTER})
+        )
+        if doc_info.get("if_match"):
+            responses.setdefault(412, []).append(_problem_doc("Changed since the tag sent"))
+            responses.setdefault(428, []).append(_problem_doc("`If-Match` is missing"))
+        docstring = doc_info.setdefault("docstring", {})
+        text = docstring.get("description")
+        sentence = auth.role_sentence(role)
+        docstring["description"] = f"{text}\n\n{sentence}" if text else sentence
+        return doc
+
+    def _prepare_conditional_doc(self, doc, doc_info, *, method, **kwargs):
+        responses = doc.setdefault("responses", {})
+        if method.upper() == "GET":
+            doc.setdefault("parameters", []).append(
+                {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "description": "An `ETag` already held: 304 while it still holds.",
+                    "schema": {"type": "string"},
+                }
+            )
+            responses[304] = {"description": "Not modified: the tag sent still holds."}
+            for status, response in responses.items():
+                if str(status) == "200" and isinstance(response, dict):
+                    response.setdefault("headers", {})["ETag"] = _ETAG
+        if doc_info.get("if_match"):
+            for status, response in responses.items():
+                if str(status) == "200" and isinstance(response, dict):
+                    response.setdefault("headers", {})["ETag"] = _ETAG
+            doc.setdefault("parameters", []).append(
+                {
+                    "name": "If-Match",
+                    "in": "header",
+                    "required": True,
+                    "description": "The `ETag` of the version being changed (from a GET).",
+                    "schema": {"type": "string", "minLength": 1},
+                }
+            )
+        return doc
 
     def problem(self, status: int, description: str):
         """Document an error this operation may answer, as a problem document."""

@@ -99,6 +99,22 @@ def ingest_command(paths: tuple[str, ...], annotate: bool, workers: int, quiet: 
         raise SystemExit(1)
 
 
+@click.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False))
+@click.option("--details", is_flag=True, help="List every miss per article.")
+def evaluate_command(path: str, thresholds: str | None, details: bool) -> None:
+    """Score the annotator on a gold set; exit 1 below the thresholds."""
+    from annotator.evaluation import main
+
+    argv = [
+        path,
+        *(["--thresholds", thresholds] if thresholds else []),
+        *(["--details"] if details else []),
+    ]
+    raise SystemExit(main(argv))
+
+
 def register(app: Flask) -> None:
     # Replaces flask-smorest's own `openapi` group: ours writes YAML for a .yaml name.
     app.cli.add_command(openapi_cli)
@@ -106,4 +122,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(load_fixtures_command)
     app.cli.add_command(ingest_command)
+    app.cli.add_command(evaluate_command)
     app.cli.add_command(__import__("api.synthetic").synthetic.seed_synthetic_command)
+    for command in __import__("api.keys").keys.COMMANDS:
+        app.cli.add_command(command)
+    for command in __import__("api.transfer").transfer.COMMANDS:
+        app.cli.add_command(command)

@@ -11,6 +11,11 @@ DEFAULTS: dict[str, object] = {
     "CORS_ORIGINS": "",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Per key (per address without one) across the whole API; writes also against the second.
+    "RATELIMIT_APPLICATION": "600 per minute",
+    "RATELIMIT_WRITE": "120 per minute",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "annals",
     "DB_POOL_SIZE": 8,
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
     "PAGE_LIMIT_DEFAULT": 50,

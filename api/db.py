@@ -29,6 +29,10 @@ def open_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000
         return pw.SqliteDatabase(
             path,
             timeout=busy_timeout_ms / 1000,
+            # Every transaction takes the write lock at BEGIN: writers queue on the busy
+            # timeout instead of failing ("database is locked") when a read snapshot
+            # cannot be upgraded, and each reads what the one before it committed.
+            lock_type="IMMEDIATE",
             pragmas={
                 "journal_mode": "wal",
                 "foreign_keys": 1,

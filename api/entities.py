@@ -49,6 +49,7 @@ ENTITY_FILTERS = {
     "kind": lambda kinds: Entity.kind.in_(kinds),
     "country": lambda codes: Entity.country.in_(codes),
     "q": lambda text: name_starts_with(EntityName, Entity, text),
+    "updated_since": lambda since: Entity.updated_at >= since,
 }
 
 

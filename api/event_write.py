@@ -6,6 +6,8 @@ annotator glue); the HTTP layer only parses and serialises.
 
 from __future__ import annotations
 
+from api import revisions
+from api.auth import current_author
 from api.db import database
 from api.errors import FieldErrors
 from api.models import (
@@ -17,7 +19,6 @@ from api.models import (
     Mention,
     Participant,
     Place,
-    Topic,
     utcnow,
 )
 from api.resolve import resolve_entity, resolve_place
@@ -49,14 +50,6 @@ def _check_references(data: dict, event: Event | None) -> dict[str, list[str]]:
         ref = participant["entity"]
         if isinstance(ref, int) and _missing(Entity, [ref]):
             errors[f"participants.{i}.entity"] = [f"No entity with id {ref}."]
-    slugs = list(dict.fromkeys(data.get("topics") or []))
-    if slugs:
-        known = {slug for (slug,) in Topic.select(Topic.slug).tuples()}
-        unknown = [s for s in slugs if s not in known]
-        if unknown:
-            errors["topics"] = [
-                f"Unknown topic: {', '.join(unknown)}. Valid topics: {', '.join(sorted(known))}."
-            ]
     missing = _missing(Article, data.get("articles") or [])
     if missing:
         errors["articles"] = [f"No article with id {', '.join(map(str, sorted(missing)))}."]
@@ -117,15 +110,26 @@ def _set_articles(event: Event, article_ids: list[int]) -> None:
         EventArticle.insert_many([{"event": event.id, "article": a} for a in unique]).execute()
 
 
-def write_event(data: dict, event: Event | None = None, *, replace: bool = True) -> Event:
+def write_event(
+    data: dict,
+    event: Event | None = None,
+    *,
+    replace: bool = True,
+    author: str | None = None,
+    before: dict | None = None,
+) -> Event:
     """Create (``event`` is None) or change an event as a person wrote it.
 
     ``replace`` (POST, PUT): fields left out take their defaults; otherwise
     (PATCH) they stay. The event becomes ``reviewed`` unless ``status`` says
-    ``rejected``. Everything happens in one transaction: on any error nothing
-    is left behind.
+    ``rejected``. The change is kept as a revision by ``author`` (default: the
+    request's key); ``before`` is the event's answered form if the caller has it.
+    Everything happens in one transaction: on any error nothing is left behind.
     """
     with database.atomic():
+        is_new = event is None or event.id is None
+        if not is_new and before is None:
+            before = revisions.snapshot(event)
         errors = _check_references(data, event)
         if errors:
             raise FieldErrors(errors)
@@ -164,4 +168,11 @@ def write_event(data: dict, event: Event | None = None, *, replace: bool = True)
             _set_topics(event, data["topics"])
         if "articles" in data:
             _set_articles(event, data["articles"])
+        revisions.record(
+            event.id,
+            "created" if is_new else "updated",
+            author or current_author(),
+            None if is_new else before,
+            revisions.snapshot(event),
+        )
     return event

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api import search
+from api import formats, revisions, search
+from api.auth import current_author
 from api.blueprint import Blueprint
-from api.db import database
+from api.conditional import check_if_match, tag_of
+from api.db import database, is_postgres
 from api.errors import Problem
 from api.event_read import load_event, load_events
 from api.event_write import write_event
@@ -16,10 +18,11 @@ from api.pagination import Order, page
 from schemas.events import (
     EXAMPLE_EVENT,
     EXAMPLE_EVENT_WRITE,
-    EventListArgs,
+    EventListFormatArgs,
     EventPageSchema,
     EventSchema,
     EventWriteSchema,
+    FormatArgs,
 )
 
 blp = Blueprint(
@@ -56,6 +59,7 @@ EVENT_FILTERS = {
     "parent": lambda ids: Event.parent.in_(ids),
     "status": lambda statuses: Event.status.in_(statuses),
     "q": lambda text: Event.id.in_(search.events_matching(text)),
+    "updated_since": lambda since: Event.updated_at >= since,
 }
 
 
@@ -65,17 +69,42 @@ def event_page(args: dict, base=None):
     return page(query, ORDERS[args["sort"]], args, load_events)
 
 
-def get_event(event_id: int) -> Event:
-    event = Event.get_or_none(Event.id == event_id)
+def get_event(event_id: int, *, for_update: bool = False) -> Event:
+    """The event, or 404; ``for_update`` locks its row to the end of the transaction.
+
+    (SQLite needs no row lock: its write transactions begin IMMEDIATE, one at a time.)
+    """
+    query = Event.select().where(Event.id == event_id)
+    if for_update and is_postgres():
+        query = query.for_update()
+    event = query.first()
     if event is None:
         raise Problem(404, f"No event with id {event_id}.")
     return event
 
 
+def with_etag(data: dict, status: int = 200, headers: dict | None = None):
+    """An event answer with its ``ETag``: the tag ``If-Match`` is checked against."""
+    tag = tag_of(revisions.snapshot_of(data))
+    return data, status, {**(headers or {}), "ETag": f'"{tag}"'}
+
+
+def edit_event(event_id: int, data: dict, *, replace: bool):
+    """PUT and PATCH: the change, made only on the version ``If-Match`` names."""
+    with database.atomic():
+        event = get_event(event_id, for_update=True)
+        before = revisions.snapshot(event)
+        event = write_event(data, event, replace=replace, before=before)
+        # Checked last, so invalid input is told first; a refusal rolls everything back.
+        check_if_match(tag_of(before), "event")
+    return with_etag(load_event(event))
+
+
 @blp.route("")
 class Events(MethodView):
-    @blp.arguments(EventListArgs, location="query")
+    @blp.arguments(EventListFormatArgs, location="query")
     @blp.response(200, EventPageSchema)
+    @formats.negotiated(blp, many=True)
     def get(self, args):
         """List events, newest first, filtered.
 
@@ -98,13 +127,15 @@ class Events(MethodView):
         is `reviewed` (a person wrote it).
         """
         event = write_event(data)
-        return load_event(event), 201, {"Location": f"/v1/events/{event.id}"}
+        return with_etag(load_event(event), 201, {"Location": f"/v1/events/{event.id}"})
 
 
 @blp.route("/<int:event_id>")
 class EventItem(MethodView):
+    @blp.arguments(FormatArgs, location="query")
     @blp.response(200, EventSchema, example=EXAMPLE_EVENT)
     @blp.problem(404, "No such event")
+    @formats.negotiated(blp, many=False)
     def get(self, event_id):
         """Get one event.
 
@@ -112,8 +143,9 @@ class EventItem(MethodView):
         articles reporting it and the evidence: the exact spans of those
         articles each fact came from.
         """
-        return load_event(get_event(event_id))
+        return with_etag(load_event(get_event(event_id)))
 
+    @blp.if_match
     @blp.arguments(EventWriteSchema, example=EXAMPLE_EVENT_WRITE)
     @blp.response(200, EventSchema, example=EXAMPLE_EVENT)
     @blp.problem(404, "No such event")
@@ -123,8 +155,9 @@ class EventItem(MethodView):
         Fields left out take their defaults (no venue, no participants...).
         The event becomes `reviewed` unless `status` is `rejected`.
         """
-        return load_event(write_event(data, get_event(event_id), replace=True))
+        return edit_event(event_id, data, replace=True)
 
+    @blp.if_match
     @blp.arguments(EventWriteSchema(partial=True), example={"topics": ["diplomacy", "energy"]})
     @blp.response(200, EventSchema, example=EXAMPLE_EVENT)
     @blp.problem(404, "No such event")
@@ -134,8 +167,9 @@ class EventItem(MethodView):
         A list given (participants, topics, articles) replaces the stored one.
         The event becomes `reviewed` unless `status` is `rejected`.
         """
-        return load_event(write_event(data, get_event(event_id), replace=False))
+        return edit_event(event_id, data, replace=False)
 
+    @blp.if_match
     @blp.response(204)
     @blp.problem(404, "No such event")
     def delete(self, event_id):
@@ -145,5 +179,9 @@ class EventItem(MethodView):
         stay and lose their parent.
         """
         with database.atomic():
-            get_event(event_id).delete_instance()
+            event = get_event(event_id, for_update=True)
+            before = revisions.snapshot(event)
+            check_if_match(tag_of(before), "event")
+            revisions.record(event.id, "deleted", current_author(), before, None)
+            event.delete_instance()
         return None

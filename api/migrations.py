@@ -33,8 +33,38 @@ def _initial() -> None:
             )
 
 
+def _api_keys() -> None:
+    from api.models import ApiKey
+
+    database.create_tables([ApiKey], safe=True)
+
+
+def _event_revisions() -> None:
+    from api.models import EventRevision
+
+    database.create_tables([EventRevision], safe=True)
+
+
+def _change_log() -> None:
+    from api import changes
+
+    changes.install()
+
+
+def _updated_at_indexes() -> None:
+    # `updated_since` on the lists, and mirrors catching up, read these in order.
+    for table in ("event", "article", "entity", "place"):
+        database.execute_sql(
+            f"CREATE INDEX IF NOT EXISTS {table}_updated_at ON {table} (updated_at, id)"
+        )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, "initial schema", _initial),
+    (2, "api keys", _api_keys),
+    (3, "event revisions", _event_revisions),
+    (4, "change log and its triggers", _change_log),
+    (5, "indexes for updated_since", _updated_at_indexes),
 ]
 
 LATEST = MIGRATIONS[-1][0]
@@ -46,12 +76,23 @@ def current_version() -> int:
     return SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar() or 0
 
 
+def applied_versions() -> set[int]:
+    if not SchemaVersion.table_exists():
+        return set()
+    return {v for (v,) in SchemaVersion.select(SchemaVersion.version).tuples()}
+
+
 def upgrade() -> list[int]:
-    """Apply every migration newer than the database; returns the versions applied."""
+    """Apply every migration the database has not had, in order; returns those applied.
+
+    Checked against the set of applied versions, not the highest one, so a step
+    added below the newest (work merged from two branches) still runs.
+    """
     database.create_tables([SchemaVersion], safe=True)
+    done = applied_versions()
     applied = []
     for version, name, step in MIGRATIONS:
-        if version <= current_version():
+        if version in done:
             continue
         with database.atomic():
             step()

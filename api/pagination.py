@@ -29,6 +29,11 @@ class Order:
     fields: Sequence[pw.Field]
     descending: bool = False
 
+    @property
+    def tag(self) -> str:
+        """What a cursor is valid for: the listed table and the sort."""
+        return f"{self.fields[0].model._meta.table_name}:{self.name}"
+
     def clauses(self) -> list[pw.Node]:
         return [f.desc() if self.descending else f.asc() for f in self.fields]
 
@@ -51,8 +56,8 @@ def _decode_value(field: pw.Field, value):
     if isinstance(field, pw.DateField):
         return dt.date.fromisoformat(value)
     if isinstance(field, pw.IntegerField | pw.AutoField | pw.ForeignKeyField):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError("not an integer")
+        if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**63:
+            raise ValueError("not a 64-bit integer")
         return value
     if not isinstance(value, str):
         raise ValueError("not a string")
@@ -60,7 +65,7 @@ def _decode_value(field: pw.Field, value):
 
 
 def encode_cursor(order: Order, keys: list) -> str:
-    raw = json.dumps([order.name, *keys], separators=(",", ":")).encode()
+    raw = json.dumps([order.tag, *keys], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -69,7 +74,7 @@ def decode_cursor(order: Order, cursor: str) -> pw.Expression:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         name, *keys = json.loads(raw)
-        if name != order.name or len(keys) != len(order.fields):
+        if name != order.tag or len(keys) != len(order.fields):
             raise ValueError("cursor of another list or sort")
         return order.after(keys)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):

@@ -29,6 +29,7 @@ ORDER = Order("id", (Place.id,))
 PLACE_FILTERS = {
     "country": lambda codes: Place.country.in_(codes),
     "q": lambda text: name_starts_with(PlaceName, Place, text),
+    "updated_since": lambda since: Place.updated_at >= since,
 }
 
 

@@ -7,7 +7,26 @@ name or alias matches (case-insensitive, ё read as е) before making a new one.
 from __future__ import annotations
 
 from api import names
+from api.db import database, is_postgres
 from api.models import Entity, EntityName, Place, PlaceName
+
+# Find-then-create must not race: two writers naming the same new person would each find
+# nothing and each make one. SQLite runs one write transaction at a time (BEGIN IMMEDIATE,
+# see api.db), so there it cannot happen. On PostgreSQL a writer about to create takes a
+# transaction-scoped advisory lock and looks again, so a second writer finds what the first
+# committed. It is the very lock the change log's triggers take (api.changes): with a second
+# lock, two writers taking them in opposite orders would deadlock. A unique index could not
+# express "the same entity": matching goes by any alias and across scripts.
+
+
+def lock_names() -> bool:
+    """Serialise name creation to the end of this transaction; True if a lock was taken."""
+    if not is_postgres():
+        return False
+    from api.changes import _LOCK_KEY  # late: api.changes reaches the HTTP layer
+
+    database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+    return True
 
 
 def _merge_aliases(canonical: str, current: list[str], extra: list[str]) -> list[str]:
@@ -51,9 +70,7 @@ def _matching(name_model, owner, names_: list[str], extra=None) -> list:
             owner.select()
             .where(
                 owner.id.in_(
-                    name_model.select(owner_field).where(
-                        name_model.key.in_(keys) & name_model.full
-                    )
+                    name_model.select(owner_field).where(name_model.key.in_(keys) & name_model.full)
                 )
             )
             .order_by(owner.id)
@@ -86,6 +103,8 @@ def resolve_entity(spec: dict) -> tuple[Entity, bool]:
     name = spec["name"].strip()
     aliases = [a for a in spec.get("aliases") or [] if a.strip()]
     entity = find_entity(name, spec["kind"], aliases, spec.get("country"))
+    if entity is None and lock_names():
+        entity = find_entity(name, spec["kind"], aliases, spec.get("country"))
     if entity is None:
         entity = Entity.create(
             kind=spec["kind"],
@@ -121,6 +140,8 @@ def resolve_place(spec: dict) -> tuple[Place, bool]:
     name = spec["name"].strip()
     aliases = [a for a in spec.get("aliases") or [] if a.strip()]
     place = find_place(name, aliases, spec.get("country"))
+    if place is None and lock_names():
+        place = find_place(name, aliases, spec.get("country"))
     if place is None:
         place = Place.create(
             name=name,

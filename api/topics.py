@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
+from api.changes import changed_since
 from api.errors import Problem
+from api.filters import apply
 from api.models import Source, Topic
 from api.pagination import Order, page
 from schemas.topics import (
     SourceListArgs,
     SourcePageSchema,
+    SourceSchema,
     TopicListArgs,
     TopicPageSchema,
     TopicSchema,
@@ -23,6 +26,26 @@ blp = Blueprint(
     description="The fixed topic vocabulary, with IPTC Media Topics codes.",
 )
 sources_blp = Blueprint("sources", __name__, url_prefix="/v1/sources", description="News outlets.")
+
+# The vocabularies change rarely: caches may keep them a few minutes.
+CACHE_CONTROL = {"Cache-Control": "public, max-age=300"}
+TOPIC_FILTERS = {"updated_since": lambda since: changed_since("topic", Topic.slug, since)}
+SOURCE_FILTERS = {"updated_since": lambda since: changed_since("source", Source.id, since)}
+
+
+def cached(result: tuple) -> tuple:
+    body, status, headers = result
+    return body, status, {**headers, **CACHE_CONTROL}
+
+
+def source_dict(source: Source) -> dict:
+    return {
+        "id": source.id,
+        "name": source.name,
+        "country": source.country,
+        "language": source.language,
+        "url": source.url,
+    }
 
 
 def topic_dict(topic: Topic) -> dict:
@@ -47,7 +70,8 @@ class Topics(MethodView):
         Russian labels, IPTC Media Topics code and scope note.
         """
         order = Order("slug", (Topic.slug,))
-        return page(Topic.select(), order, args, lambda rows: [topic_dict(t) for t in rows])
+        query = apply(Topic.select(), args, TOPIC_FILTERS)
+        return cached(page(query, order, args, lambda rows: [topic_dict(t) for t in rows]))
 
 
 @blp.route("/<slug>")
@@ -62,7 +86,7 @@ class TopicItem(MethodView):
         topic = Topic.get_or_none(Topic.slug == slug)
         if topic is None:
             raise Problem(404, f"No topic {slug!r}.")
-        return topic_dict(topic)
+        return topic_dict(topic), 200, CACHE_CONTROL
 
 
 @sources_blp.route("")
@@ -76,18 +100,20 @@ class Sources(MethodView):
         creates one.
         """
         order = Order("id", (Source.id,))
-        return page(
-            Source.select(),
-            order,
-            args,
-            lambda rows: [
-                {
-                    "id": s.id,
-                    "name": s.name,
-                    "country": s.country,
-                    "language": s.language,
-                    "url": s.url,
-                }
-                for s in rows
-            ],
-        )
+        query = apply(Source.select(), args, SOURCE_FILTERS)
+        return cached(page(query, order, args, lambda rows: [source_dict(s) for s in rows]))
+
+
+@sources_blp.route("/<int:source_id>")
+class SourceItem(MethodView):
+    @sources_blp.response(200, SourceSchema)
+    @sources_blp.problem(404, "No such source")
+    def get(self, source_id):
+        """Get one source.
+
+        A news outlet by its id, as listed by `GET /v1/sources`.
+        """
+        source = Source.get_or_none(Source.id == source_id)
+        if source is None:
+            raise Problem(404, f"No source with id {source_id}.")
+        return source_dict(source), 200, CACHE_CONTROL

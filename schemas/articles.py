@@ -2,7 +2,16 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from schemas.common import Day, PageArgs, Strict, Text, envelope
+from schemas.common import (
+    ID_RANGE,
+    Day,
+    PageArgs,
+    Strict,
+    Text,
+    WebUrl,
+    envelope,
+    updated_since_field,
+)
 from schemas.events import EventSchema
 
 _language = {
@@ -21,7 +30,7 @@ class ArticleWriteSchema(Strict):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "The outlet's name; a new name creates the source."},
     )
-    url = fields.Url(allow_none=True, validate=validate.Length(max=2000))
+    url = WebUrl(allow_none=True, validate=[validate.Length(max=2000)])
 
 
 class ArticlePatchSchema(Strict):
@@ -31,7 +40,7 @@ class ArticlePatchSchema(Strict):
     published_at = Day()
     language = fields.String(allow_none=True, **_language)
     source = Text(allow_none=True, validate=validate.Length(min=1, max=200))
-    url = fields.Url(allow_none=True, validate=validate.Length(max=2000))
+    url = WebUrl(allow_none=True, validate=[validate.Length(max=2000)])
 
 
 class AnnotateArgs(Strict):
@@ -42,11 +51,12 @@ class AnnotateArgs(Strict):
 
 
 class ArticleListArgs(PageArgs):
-    source = fields.List(fields.Integer(validate=validate.Range(min=1)))
-    language = fields.List(fields.String(validate=validate.Length(min=2, max=16)))
+    source = fields.List(fields.Integer(validate=ID_RANGE))
+    language = fields.List(fields.String(**_language))
     from_ = Day(data_key="from", metadata={"description": "Published on or after."})
     to = Day(metadata={"description": "Published on or before."})
     q = Text(validate=validate.Length(min=1, max=200), metadata={"description": "Words searched."})
+    updated_since = updated_since_field()
 
     @validates_schema
     def _range(self, data, **kwargs):

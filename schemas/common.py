@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from importlib import resources
 
 import pycountry
 from marshmallow import Schema, ValidationError, fields, validate
+
+# Ids are 64-bit: a larger one can name nothing, and is refused before it reaches SQL.
+ID_RANGE = validate.Range(min=1, max=2**63 - 1)
 
 
 class Strict(Schema):
@@ -24,6 +29,23 @@ class ProblemSchema(Schema):
         values=fields.List(fields.String()),
         metadata={"description": "Each bad field (dotted path) mapped to its messages."},
     )
+    existing = fields.String(
+        metadata={"description": "On a duplicate (409): the path of the stored resource."}
+    )
+    events = fields.List(
+        fields.String(),
+        metadata={"description": "On a refused delete (409): the events that rely on it."},
+    )
+    existing = fields.String(
+        metadata={"description": "On a 409 for a duplicate: the URL of the stored one."}
+    )
+    events = fields.List(
+        fields.String(),
+        metadata={"description": "On a 409 for a delete: the URLs of the events relying on it."},
+    )
+
+
+COUNTRY_CODES = sorted({c.alpha_2 for c in pycountry.countries} | {"XK"})
 
 
 def _country_code(value: str) -> None:
@@ -39,6 +61,7 @@ class CountryCode(fields.String):
         metadata = kwargs.setdefault("metadata", {})
         metadata.setdefault("description", "ISO 3166-1 alpha-2 country code.")
         metadata.setdefault("pattern", "^[A-Z]{2}$")
+        metadata.setdefault("enum", COUNTRY_CODES)
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -62,11 +85,37 @@ class Day(fields.Date):
 class Text(fields.String):
     """A string without NUL or other control characters (tabs and newlines allowed)."""
 
+    # The same rule, for the document (and the clients and fuzzers that read it).
+    # (Unpaired surrogates are refused too, but a range of them in the pattern makes
+    # regex engines, and so fuzzers, drop the whole pattern: valid JSON text has none.)
+    PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("pattern", self.PATTERN)
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in text):
             raise ValidationError("Control characters are not allowed.")
+        if any("\ud800" <= c <= "\udfff" for c in text):  # half a pair: not storable text
+            raise ValidationError("Unpaired surrogates are not allowed.")
         return text
+
+
+URL_PATTERN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$"
+
+
+class WebUrl(fields.String):
+    """An http(s) URL of printable ASCII, as its documented pattern says."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update(pattern=URL_PATTERN, format="uri")
+        kwargs["validate"] = [
+            validate.Regexp(URL_PATTERN, error="Not a valid http(s) URL."),
+            *(kwargs.get("validate") or []),
+        ]
+        super().__init__(**kwargs)
 
 
 class PageArgs(Strict):
@@ -116,8 +165,10 @@ class RefOrInline(fields.Field):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and value.is_integer():  # 7.0 is the integer 7 in JSON
+            value = int(value)
         if isinstance(value, int) and not isinstance(value, bool):
-            if value < 1:
+            if not 1 <= value < 2**63:
                 raise ValidationError(f"Not a valid {self.what} id.")
             return value
         if isinstance(value, dict):
@@ -130,7 +181,7 @@ def ref_or_inline_properties(self, field, **kwargs) -> dict:
     if not isinstance(field, RefOrInline):
         return {}
     ref = self.resolve_nested_schema(field.nested)
-    return {"oneOf": [{"type": "integer", "minimum": 1}, ref]}
+    return {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, ref]}
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -138,3 +189,73 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """An ISO 8601 timestamp with offset (``Z`` or ``±hh:mm``), aware; None if it is not one.
+
+    A space before the offset is read as ``+``: an unescaped ``+`` in a query
+    string arrives as a space.
+    """
+    if not isinstance(text, str) or len(text) > 40 or "T" not in text.upper():
+        return None
+    text = text.strip()
+    if len(text) > 6 and text[-6] == " ":
+        text = text[:-6] + "+" + text[-5:]
+    try:
+        value = dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        return None
+    if value.tzinfo is None or value.year < 2 or value.year > 9998:
+        return None
+    return value
+
+
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """An aware timestamp as the naive UTC both stores keep."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+class Timestamp(fields.DateTime):
+    """An ISO 8601 timestamp with an offset (``2025-12-05T12:00:00+00:00`` or ``...Z``).
+
+    Loaded as naive UTC, the way both stores keep timestamps.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = parse_timestamp(value)
+        if moment is None:
+            raise ValidationError(
+                f"Not a timestamp with offset: {value!r} (e.g. 2025-12-05T12:00:00Z)."
+            )
+        return naive_utc(moment)
+
+
+def updated_since_field() -> Timestamp:
+    """The ``updated_since`` filter every list takes."""
+    return Timestamp(
+        metadata={
+            "description": "Only items created or changed at or after this timestamp "
+            "(ISO 8601 with offset; escape `+` as `%2B`)."
+        }
+    )
+
+
+def _topic_slugs() -> list[str]:
+    text = resources.files("fixtures").joinpath("topics.json").read_text(encoding="utf-8")
+    return [topic["slug"] for topic in json.loads(text)]
+
+
+TOPIC_SLUGS = _topic_slugs()
+
+
+class TopicSlug(fields.String):
+    """A slug of the fixed topic vocabulary (``fixtures/topics.json``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "validate",
+            validate.OneOf(TOPIC_SLUGS, error="Unknown topic {input!r}. Valid topics: {choices}."),
+        )
+        kwargs.setdefault("metadata", {}).setdefault("description", "Topic slug.")
+        super().__init__(**kwargs)

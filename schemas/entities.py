@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from schemas.common import CountryCode, PageArgs, Strict, Text, envelope
+from schemas.common import CountryCode, PageArgs, Strict, Text, envelope, updated_since_field
 
 ENTITY_KINDS = ("person", "organization", "country")
 
@@ -51,6 +51,7 @@ class EntityListArgs(PageArgs):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Start of a name or alias, or of one of its words."},
     )
+    updated_since = updated_since_field()
 
 
 class PlaceBriefSchema(Schema):
@@ -91,6 +92,7 @@ class PlaceListArgs(PageArgs):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Start of a name or alias, or of one of its words."},
     )
+    updated_since = updated_since_field()
 
 
 EntityPageSchema = envelope(EntitySchema, "EntityPage")

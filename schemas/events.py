@@ -3,7 +3,18 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.models import DATE_PRECISIONS, EVENT_STATUSES, EVENT_TYPES, ROLES
-from schemas.common import CountryCode, Day, PageArgs, RefOrInline, Strict, Text, envelope
+from schemas.common import (
+    ID_RANGE,
+    CountryCode,
+    Day,
+    PageArgs,
+    RefOrInline,
+    Strict,
+    Text,
+    TopicSlug,
+    envelope,
+    updated_since_field,
+)
 from schemas.entities import (
     EntityBriefSchema,
     EntityInlineSchema,
@@ -11,7 +22,7 @@ from schemas.entities import (
     PlaceInlineSchema,
 )
 
-_ids = {"validate": validate.Range(min=1, max=2**63 - 1)}
+_ids = {"validate": ID_RANGE}
 SORTS = ("-start_date", "start_date")
 
 
@@ -31,10 +42,7 @@ class EventListArgs(PageArgs):
     )
     venue = fields.List(fields.Integer(**_ids), metadata={"description": "Place id."})
     venue_country = fields.List(CountryCode(), metadata={"description": "Country of the venue."})
-    topic = fields.List(
-        fields.String(validate=validate.Length(min=1, max=64)),
-        metadata={"description": "Topic slug."},
-    )
+    topic = fields.List(TopicSlug(), metadata={"description": "Topic slug."})
     type = fields.List(fields.String(validate=validate.OneOf(list(EVENT_TYPES))))
     article = fields.List(fields.Integer(**_ids), metadata={"description": "Reporting article."})
     parent = fields.List(fields.Integer(**_ids), metadata={"description": "Parent event id."})
@@ -43,6 +51,7 @@ class EventListArgs(PageArgs):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Words searched in event titles and in the articles' text."},
     )
+    updated_since = updated_since_field()
     sort = fields.String(
         load_default="-start_date",
         validate=validate.OneOf(SORTS),
@@ -53,6 +62,25 @@ class EventListArgs(PageArgs):
     def _range(self, data, **kwargs):
         if "from_" in data and "to" in data and data["from_"] > data["to"]:
             raise ValidationError("`to` is before `from`.", field_name="to")
+
+
+FORMATS = ("json", "csv", "jsonld", "ics", "geojson")
+
+
+class FormatArgs(Strict):
+    format = fields.String(
+        validate=validate.OneOf(FORMATS),
+        metadata={
+            "description": "The answer's format, overriding `Accept`: `json` (the default), "
+            "`csv` (text/csv), `jsonld` (schema.org, application/ld+json), `ics` (iCalendar, "
+            "text/calendar) or `geojson` (application/geo+json). Other formats than JSON "
+            "page by the `Link` header."
+        },
+    )
+
+
+class EventListFormatArgs(EventListArgs, FormatArgs):
+    """The event list's filters, and its format."""
 
 
 class ParticipantWriteSchema(Strict):
@@ -84,9 +112,7 @@ class EventWriteSchema(Strict):
     participants = fields.List(
         fields.Nested(ParticipantWriteSchema), validate=validate.Length(max=500)
     )
-    topics = fields.List(
-        fields.String(validate=validate.Length(min=1, max=64)), validate=validate.Length(max=50)
-    )
+    topics = fields.List(TopicSlug(), validate=validate.Length(max=50))
     articles = fields.List(fields.Integer(**_ids), validate=validate.Length(max=500))
     status = fields.String(
         validate=validate.OneOf(("reviewed", "rejected")),
@@ -165,14 +191,14 @@ EXAMPLE_EVENT = {
         "name": "Vienna",
         "aliases": ["Вена", "Wien"],
         "country": "AT",
-        "lat": 48.2085,
-        "lon": 16.3721,
+        "lat": 48.20849,
+        "lon": 16.37208,
     },
     "parent_id": 1,
     "participants": [
         {
             "entity": {
-                "id": 1,
+                "id": 2,
                 "name": "Ермек Кошербаев",
                 "aliases": ["Yermek Kosherbayev", "Е.Кошербаев"],
                 "kind": "person",
@@ -183,7 +209,7 @@ EXAMPLE_EVENT = {
         },
         {
             "entity": {
-                "id": 4,
+                "id": 3,
                 "name": "Казахстан",
                 "aliases": ["Kazakhstan"],
                 "kind": "country",
@@ -206,7 +232,7 @@ EXAMPLE_EVENT = {
         }
     ],
     "status": "reviewed",
-    "confidence": 1.0,
+    "confidence": None,
     "evidence": [
         {
             "field": "venue",

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from schemas.common import PageArgs, envelope
+from schemas.common import PageArgs, envelope, updated_since_field
 
 
 class TopicSchema(Schema):
@@ -25,11 +25,11 @@ class SourceSchema(Schema):
 
 
 class TopicListArgs(PageArgs):
-    pass
+    updated_since = updated_since_field()
 
 
 class SourceListArgs(PageArgs):
-    pass
+    updated_since = updated_since_field()
 
 
 TopicPageSchema = envelope(TopicSchema, "TopicPage")

@@ -1,18 +1,41 @@
-"""Test fixtures: a fresh database per test, on SQLite or on the PostgreSQL of DATABASE_URL."""
+"""Test fixtures: a fresh database per test, on SQLite or on the PostgreSQL of DATABASE_URL.
+
+Every test client sends an editor key (made by the ``app`` fixture) unless told
+otherwise: ``anon_client`` sends none, ``admin_client`` an admin key.
+"""
 
 from __future__ import annotations
 
 import os
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from api import create_app
+from api.auth import create_key
 from api.db import database
 from api.fixtures import load_fixtures, load_topics
 from api.migrations import upgrade
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith("postgres")
+
+
+KEYS: dict[str, str] = {}  # role -> token of the current test's keys
+
+
+class KeyedClient(FlaskClient):
+    """A test client sending the current test's editor key, as an API client would."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "editor" in KEYS:
+            self.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {KEYS['editor']}"
+
+
+# Every app of a test (some tests build a second one on the same database) sends the key.
+Flask.test_client_class = KeyedClient
 
 
 @pytest.fixture(scope="session")
@@ -47,11 +70,15 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    # Limits have their own tests (test_ratelimit.py), with their own tiny limits.
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False})
     with app.app_context(), database.connection_context():
         upgrade()
         load_topics()
+        for role in ("editor", "admin"):
+            KEYS[role] = create_key(role, f"test {role}")[1]
     yield app
+    KEYS.clear()
     if not database.is_closed():
         database.close()
     close_all = getattr(database.obj, "close_all", None)
@@ -62,6 +89,21 @@ def app(database_url):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def anon_client(app):
+    """A client sending no key."""
+    client = app.test_client()
+    client.environ_base.pop("HTTP_AUTHORIZATION", None)
+    return client
+
+
+@pytest.fixture
+def admin_client(app):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {KEYS['admin']}"
+    return client
 
 
 @pytest.fixture

@@ -41,7 +41,11 @@ def test_posting_the_seed_with_annotate_makes_its_events(annotated):
         if p["entity"]["kind"] == "person"
     }
     assert people == {
-        "Ермек Кошербаев", "Феридун Синирлиоглу", "Мария Телалиан", "Ян Брату", "Кристоф Камп"
+        "Ермек Кошербаев",
+        "Феридун Синирлиоглу",
+        "Мария Телалиан",
+        "Ян Брату",
+        "Кристоф Камп",
     }
     countries = {
         p["entity"]["country"]
@@ -62,7 +66,7 @@ def test_evidence_offsets_point_into_the_stored_text(client, annotated):
     # The seed names Vienna only in its headline, and gives no date of its own.
     assert {"venue", "participant", "topic"} <= {s["field"] for s in spans}
     for span in spans:
-        assert article[span["part"]][span["start"]:span["end"]] == span["exact"]
+        assert article[span["part"]][span["start"] : span["end"]] == span["exact"]
 
 
 def test_reannotation_replaces_auto_events_and_keeps_reviewed_ones(client, annotated):
@@ -71,6 +75,7 @@ def test_reannotation_replaces_auto_events_and_keeps_reviewed_ones(client, annot
     changed = client.patch(
         f"/v1/events/{reviewed['id']}",
         json={"title": "Checked by a person", "topics": ["diplomacy"]},
+        headers={"If-Match": client.get(f"/v1/events/{reviewed['id']}").headers["ETag"]},
     )
     assert changed.status_code == 200
     again = client.post(f"/v1/articles/{annotated['id']}/annotate")

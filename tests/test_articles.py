@@ -37,8 +37,13 @@ def test_new_source_name_creates_source_with_country(client, db):
     assert Source.select().count() == 1
     sources = client.get("/v1/sources").json["data"]
     assert sources == [
-        {"id": sources[0]["id"], "name": "Kazinform (KZ)", "country": "KZ", "language": "en",
-         "url": None}
+        {
+            "id": sources[0]["id"],
+            "name": "Kazinform (KZ)",
+            "country": "KZ",
+            "language": "en",
+            "url": None,
+        }
     ]
 
 
@@ -74,8 +79,15 @@ def test_patch_metadata_but_not_body(client):
 
 def test_list_articles_without_bodies_and_filters(client):
     post(client)
-    post(client, title="Water", body="Irrigation talks in Tashkent.", url="https://e.uz/1",
-         published_at="2025-10-01", language="ru", source="UzA (UZ)")
+    post(
+        client,
+        title="Water",
+        body="Irrigation talks in Tashkent.",
+        url="https://e.uz/1",
+        published_at="2025-10-01",
+        language="ru",
+        source="UzA (UZ)",
+    )
     listed = client.get("/v1/articles").json["data"]
     assert [a["title"] for a in listed] == [ARTICLE["title"], "Water"]
     assert "body" not in listed[0]
@@ -88,8 +100,12 @@ def test_delete_article_with_only_auto_events(client, db):
     article = post(client).json
     event = client.post(
         "/v1/events",
-        json={"title": "Meeting", "type": "visit", "start_date": "2025-11-12",
-              "articles": [article["id"]]},
+        json={
+            "title": "Meeting",
+            "type": "visit",
+            "start_date": "2025-11-12",
+            "articles": [article["id"]],
+        },
     ).json
     Event.update(status="auto").where(Event.id == event["id"]).execute()
     assert client.delete(f"/v1/articles/{article['id']}").status_code == 204
@@ -101,8 +117,12 @@ def test_delete_article_reviewed_events_rely_on_is_409(client):
     article = post(client).json
     event = client.post(
         "/v1/events",
-        json={"title": "Meeting", "type": "visit", "start_date": "2025-11-12",
-              "articles": [article["id"]]},
+        json={
+            "title": "Meeting",
+            "type": "visit",
+            "start_date": "2025-11-12",
+            "articles": [article["id"]],
+        },
     ).json
     response = client.delete(f"/v1/articles/{article['id']}")
     assert response.status_code == 409
@@ -116,8 +136,12 @@ def test_article_events_list_takes_event_filters(client):
     for event_type in ("visit", "signing"):
         client.post(
             "/v1/events",
-            json={"title": event_type, "type": event_type, "start_date": "2025-11-12",
-                  "articles": [article["id"]]},
+            json={
+                "title": event_type,
+                "type": event_type,
+                "start_date": "2025-11-12",
+                "articles": [article["id"]],
+            },
         )
     url = f"/v1/articles/{article['id']}/events"
     assert len(client.get(url).json["data"]) == 2

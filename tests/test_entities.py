@@ -8,8 +8,12 @@ def test_entity_detail_counts_events_and_dates(client):
     for day in ("2025-03-01", "2025-12-05", "2024-07-15"):
         client.post(
             "/v1/events",
-            json={"title": "t", "type": "visit", "start_date": day,
-                  "participants": [{"entity": person}]},
+            json={
+                "title": "t",
+                "type": "visit",
+                "start_date": day,
+                "participants": [{"entity": person}],
+            },
         )
     entity_id = client.get("/v1/entities?q=ермек").json["data"][0]["id"]
     detail = client.get(f"/v1/entities/{entity_id}").json
@@ -19,8 +23,13 @@ def test_entity_detail_counts_events_and_dates(client):
 
 
 def test_create_entity_and_duplicate_is_409(client):
-    body = {"name": "OSCE", "kind": "organization", "country": "AT", "aliases": ["ОБСЕ"],
-            "wikidata_id": "Q81299"}
+    body = {
+        "name": "OSCE",
+        "kind": "organization",
+        "country": "AT",
+        "aliases": ["ОБСЕ"],
+        "wikidata_id": "Q81299",
+    }
     created = client.post("/v1/entities", json=body)
     assert created.status_code == 201
     assert created.json["event_count"] == 0 and created.json["first_event_date"] is None

@@ -31,17 +31,44 @@ def world(client):
         )
     ]
     specs = [
-        dict(key="a", title="Vienna energy talks", type="bilateral-meeting",
-             start_date="2025-01-10", venue=vienna, topics=["energy", "diplomacy"],
-             participants=[{"entity": person}, {"entity": osce}], articles=[articles[0]]),
-        dict(key="b", title="Astana water forum", type="conference", start_date="2025-03-01",
-             end_date="2025-03-03", venue=astana, topics=["water"],
-             participants=[{"entity": uz}], articles=[articles[1]]),
-        dict(key="c", title="Phone call on trade", type="phone-call", start_date="2025-03-02",
-             topics=["trade", "energy"], participants=[{"entity": kz}, {"entity": uz}]),
-        dict(key="d", title="Astana security meeting", type="bilateral-meeting",
-             start_date="2024-11-20", venue=astana, topics=["security"],
-             participants=[{"entity": person}]),
+        dict(
+            key="a",
+            title="Vienna energy talks",
+            type="bilateral-meeting",
+            start_date="2025-01-10",
+            venue=vienna,
+            topics=["energy", "diplomacy"],
+            participants=[{"entity": person}, {"entity": osce}],
+            articles=[articles[0]],
+        ),
+        dict(
+            key="b",
+            title="Astana water forum",
+            type="conference",
+            start_date="2025-03-01",
+            end_date="2025-03-03",
+            venue=astana,
+            topics=["water"],
+            participants=[{"entity": uz}],
+            articles=[articles[1]],
+        ),
+        dict(
+            key="c",
+            title="Phone call on trade",
+            type="phone-call",
+            start_date="2025-03-02",
+            topics=["trade", "energy"],
+            participants=[{"entity": kz}, {"entity": uz}],
+        ),
+        dict(
+            key="d",
+            title="Astana security meeting",
+            type="bilateral-meeting",
+            start_date="2024-11-20",
+            venue=astana,
+            topics=["security"],
+            participants=[{"entity": person}],
+        ),
     ]
     made = {}
     for spec in specs:
@@ -52,14 +79,15 @@ def world(client):
     # One auto event (as the annotator makes) under "b".
     from api.models import Event
 
-    Event.update(status="auto", parent=made["b"]["id"]).where(
-        Event.id == made["c"]["id"]
-    ).execute()
+    Event.update(status="auto", parent=made["b"]["id"]).where(Event.id == made["c"]["id"]).execute()
     made["entities"] = {
         p["entity"]["name"]: p["entity"]["id"] for e in made.values() for p in e["participants"]
     }
-    made["places"] = {e["venue"]["name"]: e["venue"]["id"] for e in specs and made.values()
-                      if isinstance(e, dict) and e.get("venue")}
+    made["places"] = {
+        e["venue"]["name"]: e["venue"]["id"]
+        for e in specs and made.values()
+        if isinstance(e, dict) and e.get("venue")
+    }
     made["articles"] = articles
     return made
 

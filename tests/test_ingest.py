@@ -17,8 +17,13 @@ def write_tree(tmp_path):
     (root / "2025" / "bad.txt").write_text("not a feed item\n", encoding="utf-8")
     (root / "latin1.txt").write_bytes(" date 2025-01-01 Caf\xe9\n\nbody".encode("latin-1"))
     lines = [
-        {"title": "Phone call", "body": "Tokayev spoke with Xi by phone.",
-         "published_at": "2025-11-03", "source": "Akorda (KZ)", "url": "https://a.kz/1"},
+        {
+            "title": "Phone call",
+            "body": "Tokayev spoke with Xi by phone.",
+            "published_at": "2025-11-03",
+            "source": "Akorda (KZ)",
+            "url": "https://a.kz/1",
+        },
         {"title": "No body"},
         {"title": "Visit", "body": "Мирзиёев посетил Астану.", "published_at": "2025-11-04"},
     ]
@@ -38,8 +43,12 @@ def test_ingest_reports_bad_files_and_keeps_the_rest(runner, db, tmp_path):
         assert name in result.output
     titles = sorted(a.title for a in Article.select())
     assert titles == sorted(
-        ["Phone call", "Visit", "В Вене прошла встреча министров иностранных дел стран "
-         "Центральной Азии и Северной Европы"]
+        [
+            "Phone call",
+            "Visit",
+            "В Вене прошла встреча министров иностранных дел стран "
+            "Центральной Азии и Северной Европы",
+        ]
     )
     seed = Article.get(Article.title.startswith("В Вене"))
     assert seed.body == SEED.split("\n", 2)[2]

@@ -1,0 +1,136 @@
+"""gunicorn serving the app for the load and crash tests (the project's gunicorn.conf.py),
+on a free loopback port, over a store prepared here, with an editor key."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def prepare_database(url: str) -> str:
+    """Migrate the store of ``url``, load the topics, and return a new editor key."""
+    from api import create_app
+    from api.auth import create_key
+    from api.db import database
+    from api.fixtures import load_topics
+    from api.migrations import upgrade
+
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    with app.app_context(), database.connection_context():
+        upgrade()
+        load_topics()
+        token = create_key("editor", "load test")[1]
+    close_all = getattr(database.obj, "close_all", None)
+    if close_all:
+        close_all()
+    return token
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(url: str, log: Path, *, workers: int = 4) -> tuple[int, subprocess.Popen]:
+    """Start gunicorn on ``url``'s store and wait until it answers; returns (port, process)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RATELIMIT_ENABLED": "false",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+    }
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [str(GUNICORN), "--config", str(ROOT / "gunicorn.conf.py"), "api.wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: killed whole, workers too
+        )
+    try:
+        wait_healthy(port, process)
+    except BaseException:
+        kill_group(process)
+        raise
+    return port, process
+
+
+@contextmanager
+def gunicorn(url: str, log: Path, *, workers: int = 4):
+    port, process = start(url, log, workers=workers)
+    try:
+        yield port, process
+    finally:
+        kill_group(process)
+
+
+def kill_group(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Signal gunicorn's whole process group (master and workers) and reap the master."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    process.wait(timeout=30)
+
+
+def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            if request(port, "GET", "/health")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not become healthy")
+
+
+def request(port: int, method: str, path: str, body=None, key: str | None = None, timeout=60):
+    """One HTTP request; returns (status, parsed JSON, or the text, or None)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {"Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        raw = response.read()
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = raw.decode("utf-8", "replace")
+        return response.status, parsed
+    finally:
+        conn.close()
+
+
+def store_rows(url: str, sql: str) -> list[tuple]:
+    """Rows of ``sql`` read straight from the store (a connection of its own)."""
+    from api.db import open_database
+
+    db = open_database(url)
+    try:
+        return [tuple(row) for row in db.execute_sql(sql).fetchall()]
+    finally:
+        db.close()
+        if hasattr(db, "close_all"):
+            db.close_all()

@@ -1,0 +1,53 @@
+"""HTTP conventions: gzip for large answers, Link headers, Cache-Control on vocabularies."""
+
+from __future__ import annotations
+
+import gzip
+
+
+def test_large_answers_are_gzipped_when_asked(seeded, client):
+    plain = client.get("/v1/events")
+    assert "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    zipped = client.get("/v1/events", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.status_code == 200
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert len(zipped.data) < len(plain.data)
+    assert zipped.headers.get("ETag") == plain.headers.get("ETag")
+    refused = client.get("/v1/events", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers
+    csv = client.get("/v1/events?format=csv", headers={"Accept-Encoding": "gzip"})
+    assert csv.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(csv.data).startswith(b"id,title")
+
+
+def test_the_docs_page_is_gzipped_after_its_headers_are_made(client):
+    page = client.get("/docs/", headers={"Accept-Encoding": "gzip"})
+    assert page.status_code == 200
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert b"swagger-ui" in gzip.decompress(page.data)
+
+
+def test_small_answers_and_errors_stay_plain(client):
+    small = client.get("/health", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in small.headers
+    missing = client.get("/v1/events/999", headers={"Accept-Encoding": "gzip"})
+    assert missing.status_code == 404 and "Content-Encoding" not in missing.headers
+
+
+def test_lists_carry_a_link_header(seeded, client):
+    for url in ("/v1/events?limit=2", "/v1/topics?limit=2", "/v1/changes?limit=2"):
+        response = client.get(url)
+        link = response.headers["Link"]
+        assert link == f'<{response.json["links"]["next"]}>; rel="next"'
+
+
+def test_vocabularies_may_be_cached(seeded, client):
+    for url in ("/v1/topics", "/v1/topics/diplomacy", "/v1/sources", "/v1/sources/1"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert "Cache-Control" not in client.get("/v1/events").headers
+    assert client.get("/v1/sources/999").status_code == 404
