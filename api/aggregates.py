@@ -17,8 +17,8 @@ from api.blueprint import Blueprint
 from api.db import is_postgres
 from api.entities import get_entity
 from api.errors import FieldErrors
+from api.event_query import EVENT_FILTERS
 from api.event_read import entity_brief, place_brief
-from api.events import EVENT_FILTERS
 from api.filters import apply
 from api.models import Entity, Event, EventTopic, Participant, Place, Topic
 from schemas.aggregates import AggregateArgs, AggregateSchema, NetworkArgs, NetworkSchema

@@ -8,7 +8,7 @@ annotates never pays for it. Re-annotation replaces only the article's
 from __future__ import annotations
 
 from annotator import get_annotator
-from api import revisions
+from api import postings, revisions
 from api.db import database
 from api.models import (
     Article,
@@ -112,6 +112,7 @@ def store_found_events(article: Article, found: list) -> list[Event]:
                 end_date=item.end_date,
                 date_precision=item.date_precision,
                 venue=venue,
+                venue_country=venue.country if venue else None,
                 status="auto",
                 confidence=item.confidence,
                 created_at=now,
@@ -159,6 +160,7 @@ def store_found_events(article: Article, found: list) -> list[Event]:
         rows = [m for m in mentions if m is not None]
         if rows:
             Mention.insert_many(rows).execute()
+        postings.refresh_events(event.id for event in stored.values())
         for event_id, created in revisions.snapshots(stored.values()).items():
             revisions.record(event_id, "created", AUTHOR, None, created)
     return list(stored.values())

@@ -15,10 +15,11 @@ from api.article_store import (
 )
 from api.blueprint import Blueprint
 from api.errors import Problem
+from api.event_query import EVENT_FILTERS
 from api.event_read import load_events
 from api.events import event_page
 from api.filters import apply
-from api.models import Article, Event, EventArticle, Source
+from api.models import Article, Event, Source
 from api.pagination import Order, page
 from schemas.articles import (
     AnnotateArgs,
@@ -161,12 +162,7 @@ class ArticleEvents(MethodView):
         Takes every filter of the event list, and pages the same way.
         """
         get_article(article_id)
-        base = Event.select().where(
-            Event.id.in_(
-                EventArticle.select(EventArticle.event).where(EventArticle.article == article_id)
-            )
-        )
-        return event_page(args, base)
+        return event_page(args, within=EVENT_FILTERS["article"]([article_id]))
 
 
 @blp.route("/<int:article_id>/annotate")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import peewee as pw
 from flask.views import MethodView
 
-from api import names
+from api import names, postings
 from api.blueprint import Blueprint
 from api.db import database
 from api.errors import Problem
@@ -168,4 +168,6 @@ class EntityItem(MethodView):
             entity.updated_at = utcnow()
             entity.save()
             index_entity(entity)
+            if "country" in data:
+                postings.refresh_entity(entity.id)
         return entity_detail(entity)

@@ -13,15 +13,9 @@ from collections import defaultdict
 from api.db import database
 from api.models import (
     EVENT_TYPES,
-    Article,
     Entity,
     Event,
-    EventArticle,
-    EventTopic,
-    Mention,
-    Participant,
     Place,
-    Topic,
 )
 from schemas.common import aware
 
@@ -58,9 +52,38 @@ def _aliases(value) -> list:
     return json.loads(value) if value else []
 
 
-def _raw(query) -> list[tuple]:
-    """The rows of ``query`` as the driver gives them: no model objects on the hot path."""
-    return database.execute(query).fetchall()
+# The related rows of a page, one statement per kind: fixed SQL (portable to both stores)
+# with the page's ids bound, so no query is built per request.
+_RELATED = {
+    "venues": "SELECT id, name, aliases, country, lat, lon FROM place WHERE id IN ({ids})",
+    "participants": (
+        "SELECT p.event_id, p.role, p.position, e.id, e.name, e.aliases, e.kind, e.country"
+        " FROM participant p JOIN entity e ON e.id = p.entity_id"
+        " WHERE p.event_id IN ({ids}) ORDER BY p.event_id, p.id"
+    ),
+    "topics": (
+        "SELECT et.event_id, t.slug, t.label_en FROM event_topic et"
+        " JOIN topic t ON t.slug = et.topic_id"
+        " WHERE et.event_id IN ({ids}) ORDER BY et.event_id, t.slug"
+    ),
+    "articles": (
+        "SELECT ea.event_id, a.id, a.title, a.published_at FROM event_article ea"
+        " JOIN article a ON a.id = ea.article_id"
+        " WHERE ea.event_id IN ({ids}) ORDER BY ea.event_id, a.id"
+    ),
+    "evidence": (
+        'SELECT event_id, field, article_id, entity_id, part, start, "end", exact FROM mention'
+        " WHERE event_id IN ({ids}) ORDER BY event_id, article_id, start, id"
+    ),
+}
+
+
+def _related(kind: str, ids) -> list[tuple]:
+    ids = list(ids)
+    if not ids:
+        return []
+    marks = ", ".join([database.param] * len(ids))
+    return database.execute_sql(_RELATED[kind].format(ids=marks), ids).fetchall()
 
 
 def load_events(events: list[Event]) -> list[dict]:
@@ -68,39 +91,23 @@ def load_events(events: list[Event]) -> list[dict]:
     if not events:
         return []
     ids = [e.id for e in events]
-    venue_ids = {e.venue_id for e in events if e.venue_id}
     venues = {}
-    if venue_ids:
-        query = Place.select(
-            Place.id, Place.name, Place.aliases, Place.country, Place.lat, Place.lon
-        ).where(Place.id.in_(venue_ids))
-        for place_id, name, aliases, country, lat, lon in _raw(query):
-            venues[place_id] = {
-                "id": place_id,
-                "name": name,
-                "aliases": _aliases(aliases),
-                "country": country,
-                "lat": lat,
-                "lon": lon,
-            }
+    for place_id, name, aliases, country, lat, lon in _related(
+        "venues", {e.venue_id for e in events if e.venue_id}
+    ):
+        venues[place_id] = {
+            "id": place_id,
+            "name": name,
+            "aliases": _aliases(aliases),
+            "country": country,
+            "lat": lat,
+            "lon": lon,
+        }
 
     participants = defaultdict(list)
-    query = (
-        Participant.select(
-            Participant.event,
-            Participant.role,
-            Participant.position,
-            Entity.id,
-            Entity.name,
-            Entity.aliases,
-            Entity.kind,
-            Entity.country,
-        )
-        .join(Entity)
-        .where(Participant.event.in_(ids))
-        .order_by(Participant.event, Participant.id)
-    )
-    for event_id, role, position, entity_id, name, aliases, kind, country in _raw(query):
+    for event_id, role, position, entity_id, name, aliases, kind, country in _related(
+        "participants", ids
+    ):
         participants[event_id].append(
             {
                 "entity": {
@@ -116,43 +123,19 @@ def load_events(events: list[Event]) -> list[dict]:
         )
 
     topics = defaultdict(list)
-    query = (
-        EventTopic.select(EventTopic.event, Topic.slug, Topic.label_en)
-        .join(Topic)
-        .where(EventTopic.event.in_(ids))
-        .order_by(EventTopic.event, Topic.slug)
-    )
-    for event_id, slug, label in _raw(query):
+    for event_id, slug, label in _related("topics", ids):
         topics[event_id].append({"slug": slug, "label": label})
 
     articles = defaultdict(list)
-    query = (
-        EventArticle.select(EventArticle.event, Article.id, Article.title, Article.published_at)
-        .join(Article)
-        .where(EventArticle.event.in_(ids))
-        .order_by(EventArticle.event, Article.id)
-    )
-    for event_id, article_id, title, published_at in _raw(query):
+    for event_id, article_id, title, published_at in _related("articles", ids):
         articles[event_id].append(
             {"id": article_id, "title": title, "published_at": _day(published_at)}
         )
 
     evidence = defaultdict(list)
-    query = (
-        Mention.select(
-            Mention.event,
-            Mention.field,
-            Mention.article,
-            Mention.entity,
-            Mention.part,
-            Mention.start,
-            Mention.end,
-            Mention.exact,
-        )
-        .where(Mention.event.in_(ids))
-        .order_by(Mention.event, Mention.article, Mention.start, Mention.id)
-    )
-    for event_id, field, article_id, entity_id, part, start, end, exact in _raw(query):
+    for event_id, field, article_id, entity_id, part, start, end, exact in _related(
+        "evidence", ids
+    ):
         evidence[event_id].append(
             {
                 "field": field,

@@ -6,11 +6,14 @@ annotator glue); the HTTP layer only parses and serialises.
 
 from __future__ import annotations
 
-from api import revisions
+import datetime as dt
+
+from api import postings, revisions
 from api.auth import current_author
 from api.db import database
 from api.errors import FieldErrors
 from api.models import (
+    MAX_EVENT_DAYS,
     Article,
     Entity,
     Event,
@@ -152,13 +155,26 @@ def write_event(
                 setattr(event, name, data[name])
         if event.end_date is None:
             event.end_date = event.start_date
+        # Callers other than the API (fixtures, tests) may give ISO strings.
+        event.start_date, event.end_date = (
+            dt.date.fromisoformat(d) if isinstance(d, str) else d
+            for d in (event.start_date, event.end_date)
+        )
         if event.end_date < event.start_date:
             raise FieldErrors({"end_date": ["`end_date` is before `start_date`."]})
+        if (event.end_date - event.start_date).days > MAX_EVENT_DAYS:
+            raise FieldErrors({"end_date": [f"An event lasts at most {MAX_EVENT_DAYS} days."]})
         if "parent_id" in data:
             event.parent = data["parent_id"]
         if "venue" in data:
             venue = data["venue"]
-            event.venue = resolve_place(venue)[0].id if isinstance(venue, dict) else venue
+            place = (
+                resolve_place(venue)[0]
+                if isinstance(venue, dict)
+                else Place.get_or_none(Place.id == venue)
+            )
+            event.venue = place.id if place else None
+            event.venue_country = place.country if place else None
         event.status = data.get("status", "reviewed")
         event.updated_at = utcnow()
         event.save()
@@ -168,6 +184,7 @@ def write_event(
             _set_topics(event, data["topics"])
         if "articles" in data:
             _set_articles(event, data["articles"])
+        postings.refresh_events([event.id])
         revisions.record(
             event.id,
             "created" if is_new else "updated",

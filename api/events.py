@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api import formats, revisions, search
+from api import formats, revisions
 from api.auth import current_author
 from api.blueprint import Blueprint
 from api.conditional import check_if_match, tag_of
 from api.db import database, is_postgres
 from api.errors import Problem
+from api.event_query import event_query
 from api.event_read import load_event, load_events
 from api.event_write import write_event
-from api.filters import apply
-from api.models import Entity, Event, EventArticle, EventTopic, Participant, Place
-from api.pagination import Order, page
+from api.models import Event
+from api.pagination import page
 from schemas.events import (
     EXAMPLE_EVENT,
     EXAMPLE_EVENT_WRITE,
@@ -32,41 +32,13 @@ blp = Blueprint(
     description="Events: meetings, visits, calls and signings, with who, where, when and what.",
 )
 
-ORDERS = {
-    "-start_date": Order("-start_date", (Event.start_date, Event.id), descending=True),
-    "start_date": Order("start_date", (Event.start_date, Event.id)),
-}
 
-
-def _events_of(through, column, values):
-    return Event.id.in_(through.select(through.event).where(column.in_(values)))
-
-
-EVENT_FILTERS = {
-    "from_": lambda day: Event.end_date >= day,
-    "to": lambda day: Event.start_date <= day,
-    "participant": lambda ids: _events_of(Participant, Participant.entity, ids),
-    "country": lambda codes: Event.id.in_(
-        Participant.select(Participant.event).join(Entity).where(Entity.country.in_(codes))
-    ),
-    "venue": lambda ids: Event.venue.in_(ids),
-    "venue_country": lambda codes: Event.venue.in_(
-        Place.select(Place.id).where(Place.country.in_(codes))
-    ),
-    "topic": lambda slugs: _events_of(EventTopic, EventTopic.topic, slugs),
-    "type": lambda types: Event.type.in_(types),
-    "article": lambda ids: _events_of(EventArticle, EventArticle.article, ids),
-    "parent": lambda ids: Event.parent.in_(ids),
-    "status": lambda statuses: Event.status.in_(statuses),
-    "q": lambda text: Event.id.in_(search.events_matching(text)),
-    "updated_since": lambda since: Event.updated_at >= since,
-}
-
-
-def event_page(args: dict, base=None):
-    """A page of events matching ``args`` (the one event-list machinery)."""
-    query = apply(base if base is not None else Event.select(), args, EVENT_FILTERS)
-    return page(query, ORDERS[args["sort"]], args, load_events)
+def event_page(args: dict, within=None):
+    """A page of events matching ``args`` (and ``within``): the one event-list machinery."""
+    query, order = event_query(args)
+    if within is not None:
+        query = query.where(within)
+    return page(query.namedtuples(), order, args, load_events)
 
 
 def get_event(event_id: int, *, for_update: bool = False) -> Event:

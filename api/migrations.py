@@ -59,12 +59,39 @@ def _updated_at_indexes() -> None:
         )
 
 
+def _postings() -> None:
+    """Date-ordered copies for the event filters (api.postings): columns, table, indexes."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from api import postings
+    from api.models import Event, EventCountry, EventTopic, Participant
+
+    migrator = SchemaMigrator.from_database(database.obj)
+    steps = []
+    for model, field in (
+        (Participant, Participant.start_date),
+        (EventTopic, EventTopic.start_date),
+        (Event, Event.venue_country),
+    ):
+        table = model._meta.table_name
+        if field.column_name not in {c.name for c in database.get_columns(table)}:
+            steps.append(migrator.add_column(table, field.column_name, field))
+    migrate(*steps)
+    database.create_tables([EventCountry], safe=True)
+    for old in ("participant_entity_id_event_id", "event_topic_topic_id_event_id"):
+        database.execute_sql(f"DROP INDEX IF EXISTS {old}")
+    for model in (Participant, EventTopic, Event):
+        model._schema.create_indexes(safe=True)
+    postings.refresh_all()
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, "initial schema", _initial),
     (2, "api keys", _api_keys),
     (3, "event revisions", _event_revisions),
     (4, "change log and its triggers", _change_log),
     (5, "indexes for updated_since", _updated_at_indexes),
+    (6, "date-ordered copies for the event filters", _postings),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -17,6 +17,9 @@ EVENT_STATUSES = ("auto", "reviewed", "rejected")
 DATE_PRECISIONS = ("day", "month", "year")
 ENTITY_KINDS = ("person", "organization", "country")
 ROLES = ("host", "guest", "participant", "chair", "organizer")
+# Longer "events" (a year-long campaign) are not events here; the bound also lets a
+# `from` filter stop reading the date index a year before its date.
+MAX_EVENT_DAYS = 366
 MENTION_FIELDS = ("title", "type", "date", "venue", "participant", "position", "topic")
 
 # CAMEO codes: the 04x "consult" family where it applies.
@@ -172,10 +175,12 @@ class Event(Timestamped):
     parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
     status = pw.CharField(max_length=16, default="auto")
     confidence = pw.DoubleField(null=True)
+    venue_country = pw.CharField(max_length=2, null=True)  # the venue's, copied (api.postings)
 
     class Meta:
         indexes = (
             (("start_date", "id"), False),
+            (("venue_country", "start_date", "id"), False),
             (("venue", "start_date", "id"), False),
             (("type", "start_date", "id"), False),
             (("status", "start_date", "id"), False),
@@ -190,18 +195,37 @@ class Participant(BaseModel):
     entity = pw.ForeignKeyField(Entity, backref="participations", on_delete="RESTRICT")
     role = pw.CharField(max_length=16, default="participant")
     position = pw.TextField(null=True)
+    # The event's start date, copied (api.postings) so `participant=` pages in date order.
+    start_date = pw.DateField(null=True)
 
     class Meta:
-        indexes = ((("event", "entity"), True), (("entity", "event"), False))
+        indexes = ((("event", "entity"), True), (("entity", "start_date", "event"), False))
 
 
 class EventTopic(BaseModel):
     event = pw.ForeignKeyField(Event, on_delete="CASCADE")
     topic = pw.ForeignKeyField(Topic, on_delete="RESTRICT")
+    start_date = pw.DateField(null=True)  # the event's, copied (api.postings)
 
     class Meta:
         primary_key = pw.CompositeKey("event", "topic")
-        indexes = ((("topic", "event"), False),)
+        indexes = ((("topic", "start_date", "event"), False),)
+
+
+class EventCountry(BaseModel):
+    """The countries of an event's participants, with its start date (api.postings).
+
+    Derived, never written by hand: it lets `country=` page in date order from an index.
+    """
+
+    event = pw.ForeignKeyField(Event, on_delete="CASCADE")
+    country = pw.CharField(max_length=2)
+    start_date = pw.DateField()
+
+    class Meta:
+        table_name = "event_country"
+        primary_key = pw.CompositeKey("event", "country")
+        indexes = ((("country", "start_date", "event"), False),)
 
 
 class EventArticle(BaseModel):
@@ -283,6 +307,7 @@ TABLES = [
     Event,
     Participant,
     EventTopic,
+    EventCountry,
     EventArticle,
     Mention,
     ApiKey,

@@ -28,6 +28,7 @@ class Order:
     name: str
     fields: Sequence[pw.Field]
     descending: bool = False
+    attrs: Sequence[str] = ()  # where a row holds each key, when not under the field's name
 
     @property
     def tag(self) -> str:
@@ -38,7 +39,8 @@ class Order:
         return [f.desc() if self.descending else f.asc() for f in self.fields]
 
     def keys(self, row) -> list:
-        return [_encode_value(getattr(row, f.name)) for f in self.fields]
+        names = self.attrs or [f.name for f in self.fields]
+        return [_encode_value(getattr(row, name)) for name in names]
 
     def after(self, keys: list) -> pw.Expression:
         values = [_decode_value(f, v) for f, v in zip(self.fields, keys, strict=True)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import peewee as pw
 from flask.views import MethodView
 
+from api import postings
 from api.blueprint import Blueprint
 from api.db import database
 from api.entities import name_starts_with
@@ -143,4 +144,6 @@ class PlaceItem(MethodView):
             place.updated_at = utcnow()
             place.save()
             index_place(place)
+            if "country" in data:
+                postings.refresh_place(place.id)
         return place_detail(place)

@@ -6,7 +6,7 @@ name or alias matches (case-insensitive, ё read as е) before making a new one.
 
 from __future__ import annotations
 
-from api import names
+from api import names, postings
 from api.db import database, is_postgres
 from api.models import Entity, EntityName, Place, PlaceName
 
@@ -116,14 +116,16 @@ def resolve_entity(spec: dict) -> tuple[Entity, bool]:
         return entity, True
     merged = _merge_aliases(entity.name, entity.aliases or [], [name, *aliases])
     changed = merged != (entity.aliases or [])
-    if entity.country is None and spec.get("country"):
+    country_learnt = entity.country is None and bool(spec.get("country"))
+    if country_learnt:
         entity.country = spec["country"]
-        changed = True
-    if changed:
+    if changed or country_learnt:
         entity.aliases = merged
         entity.touch()
         entity.save()
         index_entity(entity)
+    if country_learnt:
+        postings.refresh_entity(entity.id)
     return entity, False
 
 
@@ -155,6 +157,7 @@ def resolve_place(spec: dict) -> tuple[Place, bool]:
         return place, True
     merged = _merge_aliases(place.name, place.aliases or [], [name, *aliases])
     changed = merged != (place.aliases or [])
+    country_learnt = place.country is None and spec.get("country") is not None
     for attr in ("country", "lat", "lon"):
         if getattr(place, attr) is None and spec.get(attr) is not None:
             setattr(place, attr, spec[attr])
@@ -164,4 +167,6 @@ def resolve_place(spec: dict) -> tuple[Place, bool]:
         place.touch()
         place.save()
         index_place(place)
+    if country_learnt:
+        postings.refresh_place(place.id)
     return place, False

@@ -103,6 +103,85 @@ def events_matching(text: str) -> pw.Node:
     )
 
 
+# Below this many matches a page sorts them; above, it walks the date index and checks each
+# event (a common word is met early, so the walk stops soon).
+FEW_MATCHES = 2000
+
+
+class _EventText(pw.Model):
+    """SQLite's FTS5 index of event titles, for per-row checks (created by ``install``)."""
+
+    rowid = pw.IntegerField(primary_key=True)
+
+    class Meta:
+        database = database
+        table_name = "event_fts"
+
+
+class _ArticleText(pw.Model):
+    """SQLite's FTS5 index of article titles and bodies (created by ``install``)."""
+
+    rowid = pw.IntegerField(primary_key=True)
+
+    class Meta:
+        database = database
+        table_name = "article_fts"
+
+
+def _matches_few(text: str) -> bool:
+    terms = words(text) or [""]
+    event_sql, event_params = _match("event", terms)
+    article_sql, article_params = _match("article", terms)
+    sql = (
+        f"SELECT count(*) FROM ({event_sql} UNION ALL SELECT event_id FROM event_article"
+        f" WHERE article_id IN ({article_sql}) LIMIT {FEW_MATCHES}) AS found"
+    )
+    (count,) = database.execute_sql(sql, event_params + article_params).fetchone()
+    return count < FEW_MATCHES
+
+
+def _holds(text: str) -> pw.Node:
+    """Per event row: its title, or an article reporting it, holds every word of ``text``."""
+    from api.models import Article, Event, EventArticle
+
+    terms = words(text) or [""]
+    if is_postgres():
+        query = pw.fn.plainto_tsquery("simple", " ".join(terms))
+
+        def matches(model):
+            return pw.Expression(pw.Column(model, "search"), "@@", query)
+
+        in_articles = (
+            EventArticle.select(pw.SQL("1"))
+            .join(Article, on=(Article.id == EventArticle.article))
+            .where((EventArticle.event == Event.id) & matches(Article))
+        )
+        return matches(Event) | pw.fn.EXISTS(in_articles)
+    phrase = " ".join(f'"{t}"' for t in terms)
+
+    def matches(model):
+        return pw.Expression(pw.Column(model, model._meta.table_name), "MATCH", phrase)
+
+    in_title = _EventText.select(pw.SQL("1")).where(
+        matches(_EventText) & (_EventText.rowid == Event.id)
+    )
+    in_articles = (
+        EventArticle.select(pw.SQL("1"))
+        .join(_ArticleText, on=(_ArticleText.rowid == EventArticle.article))
+        .where((EventArticle.event == Event.id) & matches(_ArticleText))
+    )
+    return pw.fn.EXISTS(in_title) | pw.fn.EXISTS(in_articles)
+
+
+def event_condition(text: str) -> pw.Node:
+    """The event-list condition for ``q``: the cheaper of two plans, by how many match."""
+    from api.models import Event
+
+    if _matches_few(text):
+        return Event.id.in_(events_matching(text))
+    return _holds(text)
+
+
 def install() -> None:
     """Create the search tables, triggers or columns (idempotent)."""
     for statement in schema_statements():

@@ -110,7 +110,7 @@ def _rows(model: type[BaseModel]) -> Iterator[tuple]:
     """Every row of ``model`` in key order, a page per query (keyset, never OFFSET)."""
     fields = model._meta.sorted_fields
     key = _key(model)
-    at = [fields.index(f) for f in key]
+    at = [next(i for i, f in enumerate(fields) if f is k) for k in key]  # `==` is SQL
     last = None
     while True:
         query = model.select(*fields).order_by(*key).limit(PAGE)

@@ -66,7 +66,7 @@ def generated_client(tmp_path, database_url, server):
 def test_generated_client_posts_an_article_and_queries_its_events(generated_client, server):
     from annals_client.api.articles import post_articles
     from annals_client.api.events import get_event_item, get_events
-    from annals_client.models import ArticleWrite, EventPage
+    from annals_client.models import ArticleWrite, EventPage, GetEventsTopicItem
 
     base, key = server
     with (
@@ -89,12 +89,16 @@ def test_generated_client_posts_an_article_and_queries_its_events(generated_clie
         assert topics
 
         found = get_events.sync(
-            client=client, participant=[people["Касым-Жомарт Токаев"]], topic=[topics[0]]
+            client=client,
+            participant=[people["Касым-Жомарт Токаев"]],
+            topic=[GetEventsTopicItem(topics[0])],
         )
         assert [e.id for e in found.data] == [event.id]
         assert found.data[0].venue.name == event.venue.name
         none = get_events.sync(
-            client=client, participant=[people["Касым-Жомарт Токаев"]], topic=["security"]
+            client=client,
+            participant=[people["Касым-Жомарт Токаев"]],
+            topic=[GetEventsTopicItem("security")],
         )
         assert none.data == [] or "security" in topics
 

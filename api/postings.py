@@ -1,0 +1,72 @@
+"""Derived copies that let every event filter read one index in date order.
+
+A page of events "with topic X, newest first" is a walk down an index on
+(topic, start_date, event) that stops after one page, whatever the store
+holds. For that, the event's start date is copied next to each of its topics
+and participants, the countries of its participants get a table of their own
+(``event_country``) and the venue's country a column (``event.venue_country``).
+These copies are written only here, by set-based SQL that works on both
+stores, in the transaction of the write that changed what they copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from api.db import database
+
+_CHUNK = 500
+
+_STATEMENTS = (
+    "UPDATE participant SET start_date ="
+    " (SELECT e.start_date FROM event e WHERE e.id = participant.event_id){where}",
+    "UPDATE event_topic SET start_date ="
+    " (SELECT e.start_date FROM event e WHERE e.id = event_topic.event_id){where}",
+    "DELETE FROM event_country{where}",
+    "INSERT INTO event_country (event_id, country, start_date)"
+    " SELECT DISTINCT p.event_id, en.country, e.start_date"
+    " FROM participant p JOIN entity en ON en.id = p.entity_id JOIN event e ON e.id = p.event_id"
+    " WHERE en.country IS NOT NULL{and_where}",
+    # Only rows whose venue country differs, so untouched events log no change.
+    "UPDATE event SET venue_country = ({country})"
+    " WHERE COALESCE(venue_country, '') <> COALESCE(({country}), ''){and_where_id}",
+)
+
+
+def _run(condition: str | None) -> None:
+    for statement in _STATEMENTS:
+        database.execute_sql(
+            statement.format(
+                where=f" WHERE event_id IN ({condition})" if condition else "",
+                and_where=f" AND p.event_id IN ({condition})" if condition else "",
+                and_where_id=f" AND id IN ({condition})" if condition else "",
+                country="SELECT pl.country FROM place pl WHERE pl.id = event.venue_id",
+            )
+        )
+
+
+def refresh_events(event_ids: Iterable[int]) -> None:
+    """Bring the copies of these events up to date (call inside the write's transaction)."""
+    ids = sorted({int(i) for i in event_ids})
+    for start in range(0, len(ids), _CHUNK):
+        _run(",".join(str(i) for i in ids[start : start + _CHUNK]))
+
+
+def refresh_entity(entity_id: int) -> None:
+    """After an entity's country changed: the country copies of its events."""
+    refresh_events_where(f"SELECT event_id FROM participant WHERE entity_id = {int(entity_id)}")
+
+
+def refresh_place(place_id: int) -> None:
+    """After a place's country changed: the venue country of the events held there."""
+    refresh_events_where(f"SELECT id FROM event WHERE venue_id = {int(place_id)}")
+
+
+def refresh_events_where(subquery: str) -> None:
+    ids = [row[0] for row in database.execute_sql(subquery).fetchall()]
+    refresh_events(ids)
+
+
+def refresh_all() -> None:
+    """Rebuild every copy (a migration's backfill, a bulk load's last step)."""
+    _run(None)
