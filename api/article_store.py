@@ -8,7 +8,7 @@ import re
 import pycountry
 
 from api.db import database
-from api.errors import Problem
+from api.errors import Problem, conflict_with
 from api.models import Article, Event, EventArticle, Source, utcnow
 from api.resolve import lock_names
 from schemas.common import aware
@@ -53,12 +53,8 @@ def find_duplicate(data: dict, other_than: int | None = None) -> Article | None:
 
 
 def duplicate_problem(article: Article) -> Problem:
-    location = f"/v1/articles/{article.id}"
-    return Problem(
-        409,
-        f"This article is stored already as article {article.id}.",
-        headers={"Location": location},
-        existing=location,
+    return conflict_with(
+        f"/v1/articles/{article.id}", f"This article is stored already as article {article.id}."
     )
 
 

@@ -8,8 +8,8 @@ from flask.views import MethodView
 from api import names, postings
 from api.blueprint import Blueprint
 from api.db import database
-from api.errors import Problem
-from api.event_read import entity_brief
+from api.errors import Problem, conflict_with
+from api.event_read import entity_brief, event_stats
 from api.filters import apply
 from api.models import Entity, EntityName, Event, Participant, utcnow
 from api.pagination import Order, page
@@ -64,19 +64,8 @@ def entity_dict(entity: Entity) -> dict:
 
 
 def entity_detail(entity: Entity) -> dict:
-    count, first, last = (
-        Event.select(pw.fn.COUNT(Event.id), pw.fn.MIN(Event.start_date), pw.fn.MAX(Event.end_date))
-        .join(Participant)
-        .where(Participant.entity == entity)
-        .tuples()
-        .get()
-    )
-    return {
-        **entity_dict(entity),
-        "event_count": count,
-        "first_event_date": first,
-        "last_event_date": last,
-    }
+    took_part = Event.select().join(Participant).where(Participant.entity == entity)
+    return {**entity_dict(entity), **event_stats(took_part)}
 
 
 def get_entity(entity_id: int) -> Entity:
@@ -90,11 +79,9 @@ def _refuse_duplicate(data: dict, entity: Entity | None = None) -> None:
     """409 when another entity of the kind already goes by one of these names."""
     other = find_entity(data["name"], data["kind"], data.get("aliases") or [])
     if other is not None and (entity is None or other.id != entity.id):
-        raise Problem(
-            409,
+        raise conflict_with(
+            f"/v1/entities/{other.id}",
             f"An entity named {other.name!r} ({other.kind}) already exists.",
-            headers={"Location": f"/v1/entities/{other.id}"},
-            existing=f"/v1/entities/{other.id}",
         )
 
 

@@ -38,6 +38,11 @@ class Problem(Exception):
         self.extra = extra
 
 
+def conflict_with(path: str, detail: str) -> Problem:
+    """409: the resource at ``path`` is already what the request would create."""
+    return Problem(409, detail, headers={"Location": path}, existing=path)
+
+
 class FieldErrors(Problem):
     """422: the request is well-formed but these fields are wrong."""
 

@@ -10,6 +10,8 @@ import datetime as dt
 import json
 from collections import defaultdict
 
+import peewee as pw
+
 from api.db import database
 from api.models import (
     EVENT_TYPES,
@@ -39,6 +41,16 @@ def entity_brief(entity: Entity) -> dict:
         "kind": entity.kind,
         "country": entity.country,
     }
+
+
+def event_stats(events) -> dict:
+    """``event_count`` and first and last dates of the events ``events`` (a query) selects."""
+    count, first, last = (
+        events.select(pw.fn.COUNT(Event.id), pw.fn.MIN(Event.start_date), pw.fn.MAX(Event.end_date))
+        .tuples()
+        .get()
+    )
+    return {"event_count": count, "first_event_date": _day(first), "last_event_date": _day(last)}
 
 
 def _day(value) -> dt.date | None:

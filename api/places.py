@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import peewee as pw
 from flask.views import MethodView
 
 from api import postings
 from api.blueprint import Blueprint
 from api.db import database
 from api.entities import name_starts_with
-from api.errors import Problem
-from api.event_read import place_brief
+from api.errors import Problem, conflict_with
+from api.event_read import event_stats, place_brief
 from api.filters import apply
 from api.models import Event, Place, PlaceName, utcnow
 from api.pagination import Order, page
@@ -44,18 +43,7 @@ def place_dict(place: Place) -> dict:
 
 
 def place_detail(place: Place) -> dict:
-    count, first, last = (
-        Event.select(pw.fn.COUNT(Event.id), pw.fn.MIN(Event.start_date), pw.fn.MAX(Event.end_date))
-        .where(Event.venue == place)
-        .tuples()
-        .get()
-    )
-    return {
-        **place_dict(place),
-        "event_count": count,
-        "first_event_date": first,
-        "last_event_date": last,
-    }
+    return {**place_dict(place), **event_stats(Event.select().where(Event.venue == place))}
 
 
 def get_place(place_id: int) -> Place:
@@ -68,11 +56,8 @@ def get_place(place_id: int) -> Place:
 def _refuse_duplicate(data: dict, place: Place | None = None) -> None:
     other = find_place(data["name"], data.get("aliases") or [], data.get("country"))
     if other is not None and (place is None or other.id != place.id):
-        raise Problem(
-            409,
-            f"A place named {other.name!r} already exists.",
-            headers={"Location": f"/v1/places/{other.id}"},
-            existing=f"/v1/places/{other.id}",
+        raise conflict_with(
+            f"/v1/places/{other.id}", f"A place named {other.name!r} already exists."
         )
 
 

@@ -43,6 +43,7 @@ from api.models import (
     EntityName,
     Event,
     EventArticle,
+    EventCountry,
     EventTopic,
     JSONField,
     Mention,
@@ -304,14 +305,15 @@ TOPIC_WEIGHTS = {
 # Column order of every generated row.
 EVENT_COLS = (
     "id", "title", "type", "start_date", "end_date", "date_precision", "venue", "parent",
-    "status", "confidence", "created_at", "updated_at",
+    "status", "confidence", "created_at", "updated_at", "venue_country",
 )  # fmt: skip
 ARTICLE_COLS = (
     "id", "source", "title", "body", "language", "published_at", "url", "content_hash",
     "created_at", "updated_at",
 )  # fmt: skip
-PARTICIPANT_COLS = ("event", "entity", "role", "position")
-EVENT_TOPIC_COLS = ("event", "topic")
+PARTICIPANT_COLS = ("event", "entity", "role", "position", "start_date")
+EVENT_TOPIC_COLS = ("event", "topic", "start_date")
+EVENT_COUNTRY_COLS = ("event", "country", "start_date")
 EVENT_ARTICLE_COLS = ("event", "article")
 MENTION_COLS = ("article", "event", "entity", "field", "part", "start", "end", "exact")
 
@@ -352,6 +354,9 @@ class World:
     source_domains: dict[int, str]
     source_languages: dict[int, str]
     topic_labels: dict[str, tuple[str, str]]
+    # id -> country (alpha-2 or None), for the date-ordered copies (api.postings).
+    entity_countries: dict[int, str | None] = field(default_factory=dict)
+    place_countries: dict[int, str | None] = field(default_factory=dict)
     # Sentences made once from the word lists, per language: articles draw from them.
     sentences: tuple[list[str], list[str]] = ((), ())
 
@@ -482,6 +487,8 @@ def build_reference(rng: random.Random, n_entities: int, n_places: int, now: dt.
         source_domains={s[0]: s[4].removeprefix("https://") for s in sources},
         source_languages={s[0]: s[3] for s in sources},
         topic_labels={},
+        entity_countries={i: e[4] for i, e in by_id.items()},
+        place_countries={p[0]: p[3] for p in places},
         sentences=(
             [_sentence(rng, RU_WORDS) for _ in range(SENTENCES)],
             [_sentence(rng, EN_WORDS) for _ in range(SENTENCES)],
@@ -539,6 +546,7 @@ def generate_block(world: World, seed: int, block: int, n_events: int) -> dict[s
         "article": [],
         "participant": [],
         "event_topic": [],
+        "event_country": [],
         "event_article": [],
         "mention": [],
     }
@@ -619,6 +627,7 @@ def generate_block(world: World, seed: int, block: int, n_events: int) -> dict[s
                     round(rng.uniform(0.45, 0.99), 2),
                     stamp,
                     stamp,
+                    world.place_countries.get(venue) if venue else None,
                 )
             )
             for i, ent in enumerate(chosen):
@@ -628,8 +637,10 @@ def generate_block(world: World, seed: int, block: int, n_events: int) -> dict[s
                 elif i == 1 and rng.random() < 0.2:
                     role = "guest"
                 position = world.positions.get(ent) if rng.random() < 0.5 else None
-                rows["participant"].append((eid, ent, role, position))
-            rows["event_topic"].extend((eid, slug) for slug in topics)
+                rows["participant"].append((eid, ent, role, position, day))
+            rows["event_topic"].extend((eid, slug, day) for slug in topics)
+            countries = {world.entity_countries.get(ent) for ent in chosen} - {None}
+            rows["event_country"].extend((eid, code, day) for code in sorted(countries))
             rows["event_article"].append((eid, article_no))
 
             # The paragraph about this event, with its names where the evidence points.
@@ -757,7 +768,9 @@ def _is_empty() -> bool:
     )
 
 
-BULK_TABLES = ("event", "article", "participant", "event_topic", "event_article", "mention")
+BULK_TABLES = (
+    "event", "article", "participant", "event_topic", "event_country", "event_article", "mention",
+)  # fmt: skip
 # Tables whose triggers are off during the load (full-text index, change log).
 LOADED_TABLES = ("source", "entity", "entity_name", "place", "place_name", *BULK_TABLES)
 
@@ -967,8 +980,12 @@ def _blocks(
 
 def _load_events(world, seed, n_events, batch, workers, echo) -> dict[str, int]:
     counts = dict.fromkeys(
-        ("event", "participant", "event_topic", "article", "event_article", "mention"), 0
-    )
+        (
+            "event", "participant", "event_topic", "event_country", "article", "event_article",
+            "mention",
+        ),
+        0,
+    )  # fmt: skip
     started = time.perf_counter()
     next_report = 0.0
     for rows in _blocks(world, seed, n_events, workers):
@@ -979,6 +996,7 @@ def _load_events(world, seed, n_events, batch, workers, echo) -> dict[str, int]:
             insert_rows(Article, ARTICLE_COLS, rows["article"], batch)
             insert_rows(Participant, PARTICIPANT_COLS, rows["participant"], batch)
             insert_rows(EventTopic, EVENT_TOPIC_COLS, rows["event_topic"], batch)
+            insert_rows(EventCountry, EVENT_COUNTRY_COLS, rows["event_country"], batch)
             insert_rows(EventArticle, EVENT_ARTICLE_COLS, rows["event_article"], batch)
             insert_rows(Mention, MENTION_COLS, rows["mention"], batch)
         for name, table_rows in rows.items():

@@ -69,3 +69,21 @@ def test_missing_path_is_reported(runner, tmp_path):
     result = runner.invoke(args=["ingest", str(tmp_path / "nope"), "--no-annotate", "--quiet"])
     assert result.exit_code == 1
     assert "no such file or directory" in result.output
+
+
+def test_ingest_annotates_in_worker_processes(runner, db, tmp_path):
+    from api.models import Event, EventArticle
+
+    root = tmp_path / "feed"
+    root.mkdir()
+    gold = resources.files("fixtures").joinpath("gold", "dev")
+    for name in ("seed.txt", "ru-01-tokayev-xi-phone.txt", "en-02-mirziyoyev-lee-phone.txt"):
+        (root / name).write_text(gold.joinpath(name).read_text(encoding="utf-8"), "utf-8")
+    result = runner.invoke(args=["ingest", str(root), "--workers", "2", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "stored 3, skipped 0 (already stored), failed 0" in result.output
+    made = Event.select().count()
+    assert made >= 8 and f"events made {made}" in result.output
+    # Every article got its events, all made by the annotator.
+    assert EventArticle.select(EventArticle.article).distinct().count() == 3
+    assert {e.status for e in Event.select()} == {"auto"}

@@ -160,3 +160,27 @@ def test_search_index_kept_after_the_load(app, client, runner):
 def test_common_word_is_common(app, client, runner, word):
     seed(runner)
     assert len(client.get(f"/v1/events?q={word}&limit=500").json["data"]) > 30
+
+
+def test_date_ordered_copies_are_what_the_writes_would_make(app, runner, db):
+    """The load fills api.postings' copies itself; they equal a recomputation from scratch."""
+    from api import postings
+
+    seed(runner)
+
+    def copies():
+        return [
+            sorted(db.execute_sql(sql).fetchall())
+            for sql in (
+                "SELECT event_id, country, start_date FROM event_country",
+                "SELECT event_id, entity_id, start_date FROM participant",
+                "SELECT event_id, topic_id, start_date FROM event_topic",
+                "SELECT id, venue_country FROM event",
+            )
+        ]
+
+    loaded = copies()
+    assert all(loaded)
+    with db.atomic():
+        postings.refresh_all()
+    assert copies() == loaded
