@@ -15,22 +15,24 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+BIN = Path(sys.executable).parent
+GUNICORN = BIN / "gunicorn"
 
 
-def prepare_database(url: str) -> str:
-    """Migrate the store of ``url``, load the topics, and return a new editor key."""
+def prepare_database(url: str, *, fixtures: bool = False) -> str:
+    """Migrate the store of ``url``, load the topics (or all of ``fixtures/``), and return a
+    new editor key."""
     from api import create_app
     from api.auth import create_key
     from api.db import database
-    from api.fixtures import load_topics
+    from api.fixtures import load_fixtures, load_topics
     from api.migrations import upgrade
 
     app = create_app({"DATABASE_URL": url, "TESTING": True})
     with app.app_context(), database.connection_context():
         upgrade()
-        load_topics()
-        token = create_key("editor", "load test")[1]
+        load_fixtures() if fixtures else load_topics()
+        token = create_key("editor", "test server")[1]
     close_all = getattr(database.obj, "close_all", None)
     if close_all:
         close_all()
@@ -77,6 +79,14 @@ def gunicorn(url: str, log: Path, *, workers: int = 4):
         yield port, process
     finally:
         kill_group(process)
+
+
+@contextmanager
+def live_server(url: str, log: Path):
+    """Yield ``(base_url, editor_key)`` of one gunicorn worker serving ``fixtures/``."""
+    key = prepare_database(url, fixtures=True)
+    with gunicorn(url, log, workers=1) as (port, _process):
+        yield f"http://127.0.0.1:{port}", key
 
 
 def kill_group(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:

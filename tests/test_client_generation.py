@@ -10,11 +10,12 @@ find its events by participant and topic.
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 
 import pytest
-from live_server import BIN, live_server, server_env
+from served import BIN, live_server
 
 ARTICLE = {
     "title": "Токаев встретился с Мирзиёевым",
@@ -28,15 +29,16 @@ ARTICLE = {
 
 
 @pytest.fixture
-def server(database_url):
-    with live_server(database_url) as (base, key):
+def server(database_url, tmp_path):
+    with live_server(database_url, tmp_path / "gunicorn.log") as (base, key):
         yield base, key
 
 
 @pytest.fixture
-def generated_client(tmp_path, database_url, server):
+def generated_client(tmp_path, server):
     """The client package generated from the server's openapi.yaml, importable."""
-    env = server_env(database_url)
+    # The generator formats its output with ruff: the venv's, on PATH.
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     subprocess.run(
         [
             str(BIN / "openapi-python-client"),

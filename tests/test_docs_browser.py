@@ -11,8 +11,8 @@ import json
 import urllib.request
 
 import pytest
-from live_server import live_server
 from playwright.sync_api import expect, sync_playwright
+from served import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -27,8 +27,11 @@ METHODS = ("get", "put", "post", "delete", "patch")
 
 
 @pytest.fixture
-def page(database_url):
-    with live_server(database_url) as (base, _key), sync_playwright() as playwright:
+def page(database_url, tmp_path):
+    with (
+        live_server(database_url, tmp_path / "gunicorn.log") as (base, _key),
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             page = browser.new_page()
