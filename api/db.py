@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import peewee as pw
 from playhouse.db_url import parse as parse_url
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = pw.DatabaseProxy()
 
@@ -26,20 +26,31 @@ def open_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000
         path = params["database"]
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        return pw.SqliteDatabase(
-            path,
-            timeout=busy_timeout_ms / 1000,
+        settings = {
             # Every transaction takes the write lock at BEGIN: writers queue on the busy
             # timeout instead of failing ("database is locked") when a read snapshot
             # cannot be upgraded, and each reads what the one before it committed.
-            lock_type="IMMEDIATE",
-            pragmas={
+            "lock_type": "IMMEDIATE",
+            "pragmas": {
                 "journal_mode": "wal",
                 "foreign_keys": 1,
                 "busy_timeout": busy_timeout_ms,
                 "synchronous": "normal",
-                "cache_size": -32_000,
+                # Per connection: a worker's threads each keep one (the pool below).
+                "cache_size": -8_000,
             },
+        }
+        if path == ":memory:":  # every connection would be a database of its own
+            return pw.SqliteDatabase(path, timeout=busy_timeout_ms / 1000, **settings)
+        # Connections are kept and handed from request to request (never used by two
+        # threads at once): a request neither opens a file nor re-reads the schema and
+        # its PRAGMAs, and finds the pages the last one read still in its cache.
+        return PooledSqliteDatabase(
+            path,
+            max_connections=pool_size,
+            timeout=busy_timeout_ms / 1000,  # waiting for a free connection; busy_timeout
+            check_same_thread=False,  # for the lock is the PRAGMA above
+            **settings,
         )
     if scheme in ("postgres", "postgresql", "postgresql+pool", "postgres+pool"):
         return PooledPostgresqlDatabase(

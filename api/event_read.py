@@ -7,9 +7,9 @@ topics, articles, evidence) for the whole page, never one per event.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 
+import orjson
 import peewee as pw
 
 from api.db import database
@@ -61,7 +61,7 @@ def _day(value) -> dt.date | None:
 
 
 def _aliases(value) -> list:
-    return json.loads(value) if value else []
+    return orjson.loads(value) if value else []
 
 
 # The related rows of a page, one statement per kind: fixed SQL (portable to both stores)

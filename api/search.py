@@ -129,14 +129,29 @@ class _ArticleText(pw.Model):
 
 
 def _matches_few(text: str) -> bool:
+    """Whether ``text`` is found fewer than FEW_MATCHES times (event titles plus the events
+    of matching articles). Counting stops at the limit: both full-text indexes are read as
+    streams (the article side joined row by row, never collected first), so a common
+    word costs FEW_MATCHES index entries, not all of its matches."""
     terms = words(text) or [""]
-    event_sql, event_params = _match("event", terms)
-    article_sql, article_params = _match("article", terms)
-    sql = (
-        f"SELECT count(*) FROM ({event_sql} UNION ALL SELECT event_id FROM event_article"
-        f" WHERE article_id IN ({article_sql}) LIMIT {FEW_MATCHES}) AS found"
-    )
-    (count,) = database.execute_sql(sql, event_params + article_params).fetchone()
+    if is_postgres():
+        query = "plainto_tsquery('simple', %s)"
+        params = [" ".join(terms)] * 2
+        in_titles = f"SELECT id FROM event WHERE search @@ {query}"
+        in_articles = (
+            "SELECT ea.event_id FROM article a JOIN event_article ea ON ea.article_id = a.id"
+            f" WHERE a.search @@ {query}"
+        )
+    else:
+        params = [" ".join(f'"{t}"' for t in terms)] * 2
+        in_titles = "SELECT rowid FROM event_fts WHERE event_fts MATCH ?"
+        # CROSS JOIN: SQLite keeps the full-text index as the outer loop, so LIMIT stops it.
+        in_articles = (
+            "SELECT ea.event_id FROM article_fts CROSS JOIN event_article ea"
+            " ON ea.article_id = article_fts.rowid WHERE article_fts MATCH ?"
+        )
+    sql = f"SELECT count(*) FROM ({in_titles} UNION ALL {in_articles} LIMIT {FEW_MATCHES}) AS found"
+    (count,) = database.execute_sql(sql, params).fetchone()
     return count < FEW_MATCHES
 
 
@@ -151,12 +166,15 @@ def _holds(text: str) -> pw.Node:
         def matches(model):
             return pw.Expression(pw.Column(model, "search"), "@@", query)
 
+        # A correlated aggregate, not EXISTS: PostgreSQL may run an EXISTS under OR as a
+        # hashed subplan that first collects every match; this is checked row by row, so
+        # a walk down the date index stops after a page.
         in_articles = (
-            EventArticle.select(pw.SQL("1"))
+            EventArticle.select(pw.fn.bool_or(matches(Article)))
             .join(Article, on=(Article.id == EventArticle.article))
-            .where((EventArticle.event == Event.id) & matches(Article))
+            .where(EventArticle.event == Event.id)
         )
-        return matches(Event) | pw.fn.EXISTS(in_articles)
+        return matches(Event) | in_articles
     phrase = " ".join(f'"{t}"' for t in terms)
 
     def matches(model):

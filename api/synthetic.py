@@ -726,17 +726,17 @@ def _worker_block(args: tuple[int, int]) -> dict[str, list]:
 def insert_rows(model: type[pw.Model], fields: tuple[str, ...], rows: list, batch: int) -> None:
     """Insert ``rows`` (tuples in ``fields`` order), ``batch`` rows per statement or call.
 
-    On PostgreSQL: peewee's ``insert_many``, ``batch`` rows per statement. On
-    SQLite: the same statement for one row, run by the driver's ``executemany``
-    over ``batch`` rows (one prepared statement in a C loop: several times
-    faster than building multi-row VALUES text in Python).
+    On PostgreSQL: one ``COPY ... FROM STDIN`` through psycopg (rows streamed,
+    no SQL text built per row). On SQLite: the same statement for one row, run
+    by the driver's ``executemany`` over ``batch`` rows (one prepared statement
+    in a C loop: several times faster than building multi-row VALUES text in
+    Python).
     """
     if not rows:
         return
     columns = [model._meta.fields[f] for f in fields]
     if is_postgres():
-        for i in range(0, len(rows), batch):
-            model.insert_many(rows[i : i + batch], fields=columns).execute()
+        _copy_rows(model, columns, rows)
         return
     sql, _ = model.insert_many([rows[0]], fields=columns).sql()
     convert = [_sqlite_converter(c) for c in columns]
@@ -749,6 +749,19 @@ def insert_rows(model: type[pw.Model], fields: tuple[str, ...], rows: list, batc
                 for r in chunk
             ]
         cursor.executemany(sql, chunk)
+
+
+def _copy_rows(model: type[pw.Model], columns: list[pw.Field], rows: list) -> None:
+    names = ", ".join(f'"{c.column_name}"' for c in columns)
+    json_columns = [i for i, c in enumerate(columns) if isinstance(c, JSONField)]
+    cursor = database.cursor()
+    with cursor.copy(f'COPY "{model._meta.table_name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            if json_columns:
+                row = list(row)
+                for i in json_columns:
+                    row[i] = columns[i].db_value(row[i])
+            copy.write_row(row)
 
 
 def _sqlite_converter(column: pw.Field) -> Callable | None:
@@ -777,11 +790,12 @@ LOADED_TABLES = ("source", "entity", "entity_name", "place", "place_name", *BULK
 
 @dataclass
 class _FastLoad:
-    """What the SQLite bulk load turned off, to be put back by ``_sqlite_fast_load_end``."""
+    """What a bulk load turned off, to be put back when it ends."""
 
     indexes: list[tuple[str, str]]
-    triggers: list[tuple[str, str]]
-    journal_mode: str
+    triggers: list[tuple[str, str]] = field(default_factory=list)
+    journal_mode: str = ""
+    replica: bool = False  # PostgreSQL: triggers and foreign-key checks were off
 
 
 def _schema_objects(kind: str, tables: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -844,15 +858,58 @@ def _sqlite_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> None
 def _log_created() -> None:
     """One ``create`` row in the change log per loaded resource, as its triggers would
     have written (one statement per table instead of one trigger run per row)."""
-    from api.changes import RESOURCES
+    from api.changes import _POSTGRES_AT, _SQLITE_AT, RESOURCES
 
+    at = _POSTGRES_AT if is_postgres() else _SQLITE_AT
     for resource, (table, key, _) in RESOURCES.items():
         if table in LOADED_TABLES:
             database.execute_sql(
                 f"INSERT INTO change_log (resource, key, action, at) "
-                f"SELECT '{resource}', CAST({key} AS TEXT), 'create', datetime('now') "
+                f"SELECT '{resource}', CAST({key} AS TEXT), 'create', {at} "
                 f"FROM {table} ORDER BY {key}"
             )
+
+
+def _postgres_fast_load_begin(echo: Callable[[str], None]) -> _FastLoad:
+    """Make PostgreSQL fit for a bulk load of an empty database.
+
+    The secondary indexes of the loaded tables (GIN full-text ones included)
+    are dropped and built once at the end. Where the role may (a superuser),
+    ``session_replication_role = replica`` turns off this session's triggers and
+    foreign-key checks: the change log is then written by one statement per
+    table at the end. The rows are made consistent by construction.
+    """
+    replica = True
+    try:
+        database.execute_sql("SET session_replication_role = replica")
+    except pw.DatabaseError:
+        replica = False
+        echo("(not a superuser: triggers and foreign-key checks stay on during the load)")
+    with database.atomic():
+        indexes = database.execute_sql(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+            " WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+            " ORDER BY i.indexname",
+            (list(BULK_TABLES),),
+        ).fetchall()
+        for name, _ in indexes:
+            database.execute_sql(f'DROP INDEX "{name}"')
+    return _FastLoad(indexes=indexes, replica=replica)
+
+
+def _postgres_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> None:
+    """Build the dropped indexes again (the GIN ones too); log what was loaded."""
+    database.execute_sql("SET maintenance_work_mem = '512MB'")
+    with database.atomic():
+        echo(f"building {len(state.indexes)} indexes ...")
+        for _, sql in state.indexes:
+            database.execute_sql(sql)
+        if state.replica:
+            _log_created()
+    if state.replica:
+        database.execute_sql("SET session_replication_role = DEFAULT")
+    database.execute_sql("RESET maintenance_work_mem")
 
 
 def _reset_sequences() -> None:
@@ -902,7 +959,7 @@ def seed_synthetic(
         raise RuntimeError(f"topics missing from the vocabulary: {sorted(missing)}")
 
     sqlite = not is_postgres()
-    fast_load = _sqlite_fast_load_begin(echo) if sqlite else None
+    fast_load = _sqlite_fast_load_begin(echo) if sqlite else _postgres_fast_load_begin(echo)
     try:
         with database.atomic():
             insert_rows(Source, ("id", "name", "country", "language", "url"), sources, batch)
@@ -940,8 +997,10 @@ def seed_synthetic(
         phases["events"] = time.perf_counter() - started - phases["reference"]
     finally:
         mark = time.perf_counter()
-        if fast_load is not None:
+        if sqlite:
             _sqlite_fast_load_end(fast_load, echo)
+        else:
+            _postgres_fast_load_end(fast_load, echo)
         phases["indexes"] = time.perf_counter() - mark
     if not sqlite:
         _reset_sequences()

@@ -133,6 +133,27 @@ def test_filters(client, world, query, expected):
     assert keys(client, world, query) == expected
 
 
+@pytest.mark.parametrize("plan", ["sort the few matches", "walk the dates"])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=Astana", ["b", "d"]),
+        ("q=astana+security", ["d"]),
+        ("q=hydropower", ["a"]),
+        ("q=Astana&topic=water", ["b"]),
+        ("q=Astana&sort=start_date", ["d", "b"]),
+        ("q=nothing-like-it", []),
+    ],
+)
+def test_both_search_plans_agree(client, world, monkeypatch, plan, query, expected):
+    # Which plan runs depends on how many events match (search.FEW_MATCHES); both must
+    # give the same page.
+    from api import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
+    assert keys(client, world, query) == expected
+
+
 def test_id_filters(client, world):
     person = world["entities"]["Ермек Кошербаев"]
     uz = world["entities"]["Uzbekistan"]
