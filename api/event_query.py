@@ -3,8 +3,9 @@
 A page is read by walking one index in date order and stopping after a page,
 so its cost does not grow with the store. The index is chosen from the
 filters: the most selective single-valued one that has a date-ordered index
-of its own leads (a participant, a venue, a topic...); every other filter is
-checked on the rows it yields, by a primary-key lookup (``EXISTS``).
+of its own leads (a participant, a venue, a topic...), else the search
+documents of a common word (``q``); every other filter is checked on the rows
+it yields, by a primary-key lookup (``EXISTS``).
 """
 
 from __future__ import annotations
@@ -102,6 +103,14 @@ def event_query(args: dict) -> tuple[pw.ModelSelect, Order]:
     sort = args.get("sort", "-start_date")
     descending = sort.startswith("-")
     lead = next((n for n in LEADS if _has(n, args) and len(args[n]) == 1), None)
+    if lead is None and args.get("q") and not search.matches_few(args["q"]):
+        # Many events hold the words: their search documents lead, in date order.
+        start_after = args.get("from_")
+        if start_after is not None:
+            start_after -= dt.timedelta(days=MAX_EVENT_DAYS)
+        query, order = search.walk(ROW, args["q"], sort, start_after, args.get("to"))
+        rest = {name: value for name, value in args.items() if name != "q"}
+        return apply(query, rest, EVENT_FILTERS), order
     query = Event.select(*ROW)
     if lead not in POSTINGS:
         order = Order(sort, (Event.start_date, Event.id), descending)

@@ -1,6 +1,6 @@
 """Reading events whole: a page of events in a fixed handful of queries.
 
-One query per kind of related row (venues, participants with their entities,
+One query per kind of related row (venues, participants, their entities,
 topics, articles, evidence) for the whole page, never one per event.
 """
 
@@ -68,11 +68,13 @@ def _aliases(value) -> list:
 # with the page's ids bound, so no query is built per request.
 _RELATED = {
     "venues": "SELECT id, name, aliases, country, lat, lon FROM place WHERE id IN ({ids})",
+    # Participants, then their entities by id: joined in one statement, PostgreSQL plans a
+    # hash join over every entity (a sequential scan of all of them, for each page).
     "participants": (
-        "SELECT p.event_id, p.role, p.position, e.id, e.name, e.aliases, e.kind, e.country"
-        " FROM participant p JOIN entity e ON e.id = p.entity_id"
-        " WHERE p.event_id IN ({ids}) ORDER BY p.event_id, p.id"
+        "SELECT event_id, role, position, entity_id FROM participant"
+        " WHERE event_id IN ({ids}) ORDER BY event_id, id"
     ),
+    "entities": "SELECT id, name, aliases, kind, country FROM entity WHERE id IN ({ids})",
     "topics": (
         "SELECT et.event_id, t.slug, t.label_en FROM event_topic et"
         " JOIN topic t ON t.slug = et.topic_id"
@@ -116,22 +118,23 @@ def load_events(events: list[Event]) -> list[dict]:
             "lon": lon,
         }
 
+    taking_part = _related("participants", ids)
+    entities = {
+        entity_id: {
+            "id": entity_id,
+            "name": name,
+            "aliases": _aliases(aliases),
+            "kind": kind,
+            "country": country,
+        }
+        for entity_id, name, aliases, kind, country in _related(
+            "entities", {row[3] for row in taking_part}
+        )
+    }
     participants = defaultdict(list)
-    for event_id, role, position, entity_id, name, aliases, kind, country in _related(
-        "participants", ids
-    ):
+    for event_id, role, position, entity_id in taking_part:
         participants[event_id].append(
-            {
-                "entity": {
-                    "id": entity_id,
-                    "name": name,
-                    "aliases": _aliases(aliases),
-                    "kind": kind,
-                    "country": country,
-                },
-                "role": role,
-                "position": position,
-            }
+            {"entity": entities[entity_id], "role": role, "position": position}
         )
 
     topics = defaultdict(list)

@@ -85,6 +85,19 @@ def _postings() -> None:
     postings.refresh_all()
 
 
+def _event_search() -> None:
+    """One search document per event, in date order (api.search), instead of searching
+    event titles and articles apart."""
+    if is_postgres():
+        database.execute_sql("ALTER TABLE event DROP COLUMN IF EXISTS search")  # and its index
+    else:
+        for trigger in ("event_fts_ai", "event_fts_ad", "event_fts_au"):
+            database.execute_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+        database.execute_sql("DROP TABLE IF EXISTS event_fts")
+    search.install()
+    search.fill_event_search()
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, "initial schema", _initial),
     (2, "api keys", _api_keys),
@@ -92,6 +105,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (4, "change log and its triggers", _change_log),
     (5, "indexes for updated_since", _updated_at_indexes),
     (6, "date-ordered copies for the event filters", _postings),
+    (7, "a search document per event", _event_search),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -29,11 +29,17 @@ class Order:
     fields: Sequence[pw.Field]
     descending: bool = False
     attrs: Sequence[str] = ()  # where a row holds each key, when not under the field's name
+    table: str = ""  # the list a cursor is for, when not the first field's table
 
     @property
     def tag(self) -> str:
         """What a cursor is valid for: the listed table and the sort."""
-        return f"{self.fields[0].model._meta.table_name}:{self.name}"
+        return f"{self.table or self.fields[0].model._meta.table_name}:{self.name}"
+
+    @property
+    def width(self) -> int:
+        """How many keys a cursor holds."""
+        return len(self.attrs or self.fields)
 
     def clauses(self) -> list[pw.Node]:
         return [f.desc() if self.descending else f.asc() for f in self.fields]
@@ -42,9 +48,12 @@ class Order:
         names = self.attrs or [f.name for f in self.fields]
         return [_encode_value(getattr(row, name)) for name in names]
 
+    def decode(self, keys: list) -> list:
+        """A cursor's keys as values of the fields (ValueError when they are not)."""
+        return [_decode_value(f, v) for f, v in zip(self.fields, keys, strict=True)]
+
     def after(self, keys: list) -> pw.Expression:
-        values = [_decode_value(f, v) for f, v in zip(self.fields, keys, strict=True)]
-        row, cursor = pw.Tuple(*self.fields), pw.Tuple(*values)
+        row, cursor = pw.Tuple(*self.fields), pw.Tuple(*self.decode(keys))
         return row < cursor if self.descending else row > cursor
 
 
@@ -76,7 +85,7 @@ def decode_cursor(order: Order, cursor: str) -> pw.Expression:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         name, *keys = json.loads(raw)
-        if name != order.tag or len(keys) != len(order.fields):
+        if name != order.tag or len(keys) != order.width:
             raise ValueError("cursor of another list or sort")
         return order.after(keys)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):

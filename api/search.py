@@ -1,20 +1,66 @@
 """Full-text search: one function for both stores.
 
-SQLite keeps FTS5 external-content tables in sync with triggers; PostgreSQL
-keeps a generated ``tsvector`` column with a GIN index. User input is cut into
+Articles are searched in their own index (``GET /v1/articles?q=``). Events are
+searched in a document of their own, their title and the titles and bodies of
+the articles reporting them, kept in date order next to the date index the
+event list pages on, so a common word is a walk down that order that stops
+after a page, and a rare one a sort of its few matches.
+
+SQLite keeps FTS5 tables: ``article_fts`` (external content) and
+``event_search``, whose rowid encodes (start date, event id) so that FTS5's own
+rowid order is the event list's date order. PostgreSQL keeps a generated
+``tsvector`` on articles and a table ``event_search`` (event, start date,
+document vector), both with GIN indexes. Triggers keep every copy in the
+transaction of each write, whatever the write path. User input is cut into
 words here and each word is searched as a plain word, so quotes, ``*``,
 ``NEAR`` or ``AND`` never reach either query language as syntax.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 import peewee as pw
 
 from api.db import database, is_postgres
+from api.pagination import Order
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+# SQLite: an event's search rowid is (Julian day of its start) * 2**33 + its id, so rowid
+# order is (start_date, id) order. Ids stay below 2**33 (8.6 billion events).
+ID_BITS = 33
+_SPAN = 2**ID_BITS
+_JULIAN_DAY_OF_ORDINAL_0 = 1_721_424  # julianday('0001-01-01') is 1721425.5
+_SQLITE_KEY = f"(CAST(julianday({{row}}.start_date) AS INTEGER) * {_SPAN} + {{row}}.id)"
+# An event's document: its title, then the title and body of each article reporting it.
+_DOC = (
+    "coalesce({row}.title, '') || ' ' || coalesce((SELECT string_agg(a.title || ' ' || a.body,"
+    " ' ' ORDER BY a.id) FROM event_article ea JOIN article a ON a.id = ea.article_id"
+    " WHERE ea.event_id = {row}.id), '')"
+)
+
+
+def _sqlite_doc(row: str) -> str:
+    # SQLite spells string_agg group_concat (3.44 knows both; the Python here has 3.40).
+    return (
+        _DOC.format(row=row)
+        .replace("string_agg(", "group_concat(")
+        .replace(" ' ' ORDER BY a.id)", " ' ')")
+    )
+
+
+def _sqlite_refresh(events: str) -> str:
+    """Statements renewing the search rows of the events ``events`` selects (``e`` rows)."""
+    key = _SQLITE_KEY.format(row="e")
+    return (
+        f"DELETE FROM event_search WHERE rowid IN (SELECT {key} FROM event e WHERE {events});"
+        f" INSERT INTO event_search(rowid, doc) SELECT {key}, {_sqlite_doc('e')}"
+        f" FROM event e WHERE {events};"
+    )
+
 
 SQLITE_DDL = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5(
@@ -32,37 +78,92 @@ SQLITE_DDL = [
         VALUES ('delete', old.id, old.title, old.body);
         INSERT INTO article_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
     END""",
-    """CREATE VIRTUAL TABLE IF NOT EXISTS event_fts USING fts5(
-        title, content='event', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER IF NOT EXISTS event_fts_ai AFTER INSERT ON event BEGIN
-        INSERT INTO event_fts(rowid, title) VALUES (new.id, new.title);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS event_fts_ad AFTER DELETE ON event BEGIN
-        INSERT INTO event_fts(event_fts, rowid, title) VALUES ('delete', old.id, old.title);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS event_fts_au AFTER UPDATE OF title ON event BEGIN
-        INSERT INTO event_fts(event_fts, rowid, title) VALUES ('delete', old.id, old.title);
-        INSERT INTO event_fts(rowid, title) VALUES (new.id, new.title);
-    END""",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS event_search USING fts5(
+        doc, tokenize='unicode61 remove_diacritics 2')""",
+    "CREATE TRIGGER IF NOT EXISTS event_search_ai AFTER INSERT ON event BEGIN "
+    + _sqlite_refresh("e.id = new.id")
+    + " END",
+    "CREATE TRIGGER IF NOT EXISTS event_search_au AFTER UPDATE OF title, start_date ON event"
+    f" BEGIN DELETE FROM event_search WHERE rowid = {_SQLITE_KEY.format(row='old')}; "
+    + _sqlite_refresh("e.id = new.id")
+    + " END",
+    "CREATE TRIGGER IF NOT EXISTS event_search_ad AFTER DELETE ON event BEGIN"
+    f" DELETE FROM event_search WHERE rowid = {_SQLITE_KEY.format(row='old')}; END",
+    "CREATE TRIGGER IF NOT EXISTS event_search_link_ai AFTER INSERT ON event_article BEGIN "
+    + _sqlite_refresh("e.id = new.event_id")
+    + " END",
+    "CREATE TRIGGER IF NOT EXISTS event_search_link_ad AFTER DELETE ON event_article BEGIN "
+    + _sqlite_refresh("e.id = old.event_id")
+    + " END",
+    "CREATE TRIGGER IF NOT EXISTS event_search_article_au AFTER UPDATE OF title, body ON article"
+    " BEGIN "
+    + _sqlite_refresh("e.id IN (SELECT event_id FROM event_article WHERE article_id = new.id)")
+    + " END",
 ]
 
-_PG_VECTOR = "to_tsvector('simple'::regconfig, replace({cols}, 'ё', 'е'))"
+_PG_VECTOR = "to_tsvector('simple'::regconfig, replace({text}, 'ё', 'е'))"
+_PG_REFRESH = (
+    "CREATE OR REPLACE FUNCTION event_search_refresh(ids integer[]) RETURNS void"
+    " LANGUAGE sql AS $$"
+    " DELETE FROM event_search WHERE event_id = ANY(ids);"
+    " INSERT INTO event_search (event_id, start_date, doc)"
+    f" SELECT e.id, e.start_date, {_PG_VECTOR.format(text=_DOC.format(row='e'))}"
+    " FROM event e WHERE e.id = ANY(ids); $$"
+)
 POSTGRES_DDL = [
     "ALTER TABLE article ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS ("
-    + _PG_VECTOR.format(cols="coalesce(title, '') || ' ' || coalesce(body, '')")
+    + _PG_VECTOR.format(text="coalesce(title, '') || ' ' || coalesce(body, '')")
     + ") STORED",
     "CREATE INDEX IF NOT EXISTS article_search_gin ON article USING gin (search)",
-    "ALTER TABLE event ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS ("
-    + _PG_VECTOR.format(cols="coalesce(title, '')")
-    + ") STORED",
-    "CREATE INDEX IF NOT EXISTS event_search_gin ON event USING gin (search)",
+    "CREATE TABLE IF NOT EXISTS event_search ("
+    " event_id integer PRIMARY KEY REFERENCES event (id) ON DELETE CASCADE,"
+    " start_date date NOT NULL, doc tsvector NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS event_search_start_date ON event_search (start_date, event_id)",
+    "CREATE INDEX IF NOT EXISTS event_search_gin ON event_search USING gin (doc)",
+    _PG_REFRESH,
+    "CREATE OR REPLACE FUNCTION event_search_event() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM event_search_refresh(ARRAY[NEW.id]); RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER event_search_event AFTER INSERT OR UPDATE OF title, start_date"
+    " ON event FOR EACH ROW EXECUTE FUNCTION event_search_event()",
+    "CREATE OR REPLACE FUNCTION event_search_link() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM event_search_refresh(ARRAY[CASE WHEN TG_OP = 'DELETE' THEN OLD.event_id"
+    " ELSE NEW.event_id END]); RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER event_search_link AFTER INSERT OR DELETE ON event_article"
+    " FOR EACH ROW EXECUTE FUNCTION event_search_link()",
+    "CREATE OR REPLACE FUNCTION event_search_article() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM event_search_refresh(ARRAY(SELECT event_id FROM event_article"
+    " WHERE article_id = NEW.id)); RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER event_search_article AFTER UPDATE OF title, body ON article"
+    " FOR EACH ROW EXECUTE FUNCTION event_search_article()",
 ]
 
 
 def schema_statements() -> list[str]:
-    """The store-specific DDL that keeps the search index."""
+    """The store-specific DDL that keeps the search indexes."""
     return POSTGRES_DDL if is_postgres() else SQLITE_DDL
+
+
+def install() -> None:
+    """Create the search tables, triggers or columns (idempotent)."""
+    for statement in schema_statements():
+        database.execute_sql(statement)
+
+
+def fill_event_search() -> None:
+    """Write every event's search document (a migration's backfill, a bulk load's last step)."""
+    if is_postgres():
+        database.execute_sql("DELETE FROM event_search")
+        database.execute_sql(
+            "INSERT INTO event_search (event_id, start_date, doc)"
+            f" SELECT e.id, e.start_date, {_PG_VECTOR.format(text=_DOC.format(row='e'))}"
+            " FROM event e"
+        )
+        return
+    database.execute_sql("DELETE FROM event_search")
+    database.execute_sql(
+        f"INSERT INTO event_search(rowid, doc) SELECT {_SQLITE_KEY.format(row='e')},"
+        f" {_sqlite_doc('e')} FROM event e ORDER BY e.start_date, e.id"
+    )
 
 
 def words(text: str) -> list[str]:
@@ -70,137 +171,138 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("ё", "е") for w in _WORD.findall(text or "")]
 
 
-def _match(table: str, terms: list[str]) -> tuple[str, list[str]]:
-    """SQL selecting the ids of rows of ``table`` holding every term."""
-    if is_postgres():
-        return (
-            f"SELECT id FROM {table} WHERE search @@ plainto_tsquery('simple', %s)",
-            [" ".join(terms)],
-        )
+def _phrase(text: str) -> str:
     # Each term as an FTS5 string literal: never an operator, column filter or prefix.
-    return (
-        f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?",
-        [" ".join(f'"{t}"' for t in terms)],
-    )
+    return " ".join(f'"{t}"' for t in words(text) or [""])
+
+
+def _tsquery(text: str) -> pw.Node:
+    return pw.fn.plainto_tsquery("simple", " ".join(words(text) or [""]))
 
 
 def articles_matching(text: str) -> pw.Node:
     """A subquery of the ids of articles whose title or body holds every word of ``text``."""
-    sql, params = _match("article", words(text) or [""])
-    return pw.SQL(f"({sql})", params)
-
-
-def events_matching(text: str) -> pw.Node:
-    """A subquery of the ids of events whose title, or an article reporting them, holds every
-    word of ``text``."""
-    terms = words(text) or [""]
-    event_sql, event_params = _match("event", terms)
-    article_sql, article_params = _match("article", terms)
-    return pw.SQL(
-        f"({event_sql} UNION SELECT event_id FROM event_article"
-        f" WHERE article_id IN ({article_sql}))",
-        event_params + article_params,
-    )
-
-
-# Below this many matches a page sorts them; above, it walks the date index and checks each
-# event (a common word is met early, so the walk stops soon).
-FEW_MATCHES = 2000
-
-
-class _EventText(pw.Model):
-    """SQLite's FTS5 index of event titles, for per-row checks (created by ``install``)."""
-
-    rowid = pw.IntegerField(primary_key=True)
-
-    class Meta:
-        database = database
-        table_name = "event_fts"
-
-
-class _ArticleText(pw.Model):
-    """SQLite's FTS5 index of article titles and bodies (created by ``install``)."""
-
-    rowid = pw.IntegerField(primary_key=True)
-
-    class Meta:
-        database = database
-        table_name = "article_fts"
-
-
-def _matches_few(text: str) -> bool:
-    """Whether ``text`` is found fewer than FEW_MATCHES times (event titles plus the events
-    of matching articles). Counting stops at the limit: both full-text indexes are read as
-    streams (the article side joined row by row, never collected first), so a common
-    word costs FEW_MATCHES index entries, not all of its matches."""
-    terms = words(text) or [""]
     if is_postgres():
-        query = "plainto_tsquery('simple', %s)"
-        params = [" ".join(terms)] * 2
-        in_titles = f"SELECT id FROM event WHERE search @@ {query}"
-        in_articles = (
-            "SELECT ea.event_id FROM article a JOIN event_article ea ON ea.article_id = a.id"
-            f" WHERE a.search @@ {query}"
+        return pw.SQL(
+            "(SELECT id FROM article WHERE search @@ plainto_tsquery('simple', %s))",
+            [" ".join(words(text) or [""])],
         )
-    else:
-        params = [" ".join(f'"{t}"' for t in terms)] * 2
-        in_titles = "SELECT rowid FROM event_fts WHERE event_fts MATCH ?"
-        # CROSS JOIN: SQLite keeps the full-text index as the outer loop, so LIMIT stops it.
-        in_articles = (
-            "SELECT ea.event_id FROM article_fts CROSS JOIN event_article ea"
-            " ON ea.article_id = article_fts.rowid WHERE article_fts MATCH ?"
-        )
-    sql = f"SELECT count(*) FROM ({in_titles} UNION ALL {in_articles} LIMIT {FEW_MATCHES}) AS found"
-    (count,) = database.execute_sql(sql, params).fetchone()
-    return count < FEW_MATCHES
+    return pw.SQL("(SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", [_phrase(text)])
+
+
+class SqliteEventSearch(pw.Model):
+    """SQLite's FTS5 index of event documents, rowid in (start date, id) order."""
+
+    rowid = pw.IntegerField(primary_key=True)
+
+    class Meta:
+        database = database
+        table_name = "event_search"
+
+
+class PostgresEventSearch(pw.Model):
+    """PostgreSQL's table of event documents, in (start date, event) order."""
+
+    event_id = pw.IntegerField(primary_key=True)
+    start_date = pw.DateField()
+
+    class Meta:
+        database = database
+        table_name = "event_search"
+
+
+def _sqlite_key(day: dt.date, event_id: int) -> int:
+    """An event's SQLite search rowid (see ``_SQLITE_KEY``)."""
+    return (day.toordinal() + _JULIAN_DAY_OF_ORDINAL_0) * _SPAN + event_id
+
+
+def _sqlite_key_of(model) -> pw.Node:
+    return pw.Cast(pw.fn.julianday(model.start_date), "INTEGER") * _SPAN + model.id
 
 
 def _holds(text: str) -> pw.Node:
-    """Per event row: its title, or an article reporting it, holds every word of ``text``."""
-    from api.models import Article, Event, EventArticle
-
-    terms = words(text) or [""]
+    """``text``'s condition on the event search table, whichever store."""
     if is_postgres():
-        query = pw.fn.plainto_tsquery("simple", " ".join(terms))
+        return pw.Expression(pw.Column(PostgresEventSearch, "doc"), "@@", _tsquery(text))
+    return pw.Expression(pw.Column(SqliteEventSearch, "event_search"), "MATCH", _phrase(text))
 
-        def matches(model):
-            return pw.Expression(pw.Column(model, "search"), "@@", query)
 
-        # A correlated aggregate, not EXISTS: PostgreSQL may run an EXISTS under OR as a
-        # hashed subplan that first collects every match; this is checked row by row, so
-        # a walk down the date index stops after a page.
-        in_articles = (
-            EventArticle.select(pw.fn.bool_or(matches(Article)))
-            .join(Article, on=(Article.id == EventArticle.article))
-            .where(EventArticle.event == Event.id)
-        )
-        return matches(Event) | in_articles
-    phrase = " ".join(f'"{t}"' for t in terms)
+def _event_id():
+    if is_postgres():
+        return PostgresEventSearch.event_id
+    return pw.Expression(SqliteEventSearch.rowid, "%", _SPAN)  # (peewee's % is LIKE)
 
-    def matches(model):
-        return pw.Expression(pw.Column(model, model._meta.table_name), "MATCH", phrase)
 
-    in_title = _EventText.select(pw.SQL("1")).where(
-        matches(_EventText) & (_EventText.rowid == Event.id)
-    )
-    in_articles = (
-        EventArticle.select(pw.SQL("1"))
-        .join(_ArticleText, on=(_ArticleText.rowid == EventArticle.article))
-        .where((EventArticle.event == Event.id) & matches(_ArticleText))
-    )
-    return pw.fn.EXISTS(in_title) | pw.fn.EXISTS(in_articles)
+# Below this many matching events a page sorts them; above, it walks the search table in
+# date order (a common word is met early, so the walk stops soon).
+FEW_MATCHES = 2000
+
+
+def matches_few(text: str) -> bool:
+    """Whether fewer than FEW_MATCHES events hold ``text``: counting stops at the limit."""
+    model = PostgresEventSearch if is_postgres() else SqliteEventSearch
+    found = model.select(pw.SQL("1")).where(_holds(text)).limit(FEW_MATCHES)
+    count = model.select(pw.fn.COUNT(pw.SQL("*"))).from_(found.alias("found")).scalar()
+    return count < FEW_MATCHES
 
 
 def event_condition(text: str) -> pw.Node:
-    """The event-list condition for ``q``: the cheaper of two plans, by how many match."""
+    """The condition for ``q`` on Event rows (for a page led by another filter, and for
+    the aggregates): the ids of the few matches, or a per-row check of the document."""
     from api.models import Event
 
-    if _matches_few(text):
-        return Event.id.in_(events_matching(text))
-    return _holds(text)
+    model = PostgresEventSearch if is_postgres() else SqliteEventSearch
+    if matches_few(text):
+        return Event.id.in_(model.select(_event_id()).where(_holds(text)))
+    if is_postgres():
+        row = PostgresEventSearch.event_id == Event.id
+    else:
+        row = SqliteEventSearch.rowid == _sqlite_key_of(Event)
+    return pw.fn.EXISTS(model.select(pw.SQL("1")).where(_holds(text) & row))
 
 
-def install() -> None:
-    """Create the search tables, triggers or columns (idempotent)."""
-    for statement in schema_statements():
-        database.execute_sql(statement)
+@dataclass(frozen=True)
+class _KeyOrder(Order):
+    """The date order as SQLite's search rowid: one integer per (start_date, id)."""
+
+    def after(self, keys: list) -> pw.Expression:
+        from api.models import Event
+
+        day, event_id = Order(self.name, (Event.start_date, Event.id)).decode(keys)
+        bound = _sqlite_key(day, event_id)
+        rowid = self.fields[0]
+        return rowid < bound if self.descending else rowid > bound
+
+
+def walk(columns, text: str, sort: str, start_after: dt.date | None, start_by: dt.date | None):
+    """The events holding ``text`` (``columns`` of them) read from the search table in date
+    order, and that order: a page stops after its last row, however many events match.
+
+    ``start_after``/``start_by`` bound the start dates the walk reads (a filter's
+    date range). Cursors are those of the event list's date order: a page may
+    follow one sorted the other way (``matches_few``) when the count crossed the line.
+    """
+    from api.models import Event
+
+    descending = sort.startswith("-")
+    if is_postgres():
+        model = PostgresEventSearch
+        query = model.select(*columns).join(Event, on=(Event.id == model.event_id))
+        if start_after is not None:
+            query = query.where(model.start_date >= start_after)
+        if start_by is not None:
+            query = query.where(model.start_date <= start_by)
+        order = Order(
+            sort, (model.start_date, model.event_id), descending,
+            attrs=("start_date", "id"), table="event",
+        )  # fmt: skip
+        return query.where(_holds(text)), order
+    model = SqliteEventSearch
+    # CROSS JOIN: SQLite keeps the full-text index as the outer loop, in its rowid order.
+    query = model.select(*columns).join(Event, pw.JOIN.CROSS).where(Event.id == _event_id())
+    if start_after is not None:
+        query = query.where(model.rowid >= _sqlite_key(start_after, 0))
+    if start_by is not None:
+        query = query.where(model.rowid <= _sqlite_key(start_by, _SPAN - 1))
+    order = _KeyOrder(sort, (model.rowid,), descending, attrs=("start_date", "id"), table="event")
+    return query.where(_holds(text)), order

@@ -843,8 +843,8 @@ def _sqlite_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> None
         for _, sql in state.indexes:
             database.execute_sql(sql)
         echo("building the full-text indexes ...")
-        for table in ("article_fts", "event_fts"):
-            database.execute_sql(f"INSERT INTO {table}({table}) VALUES('rebuild')")
+        database.execute_sql("INSERT INTO article_fts(article_fts) VALUES('rebuild')")
+        search.fill_event_search()
         if any(name.startswith("change_log_") for name, _ in state.triggers):
             _log_created()
         for _, sql in state.triggers:
@@ -891,7 +891,7 @@ def _postgres_fast_load_begin(echo: Callable[[str], None]) -> _FastLoad:
             " WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
             " ORDER BY i.indexname",
-            (list(BULK_TABLES),),
+            ([*BULK_TABLES, "event_search"],),
         ).fetchall()
         for name, _ in indexes:
             database.execute_sql(f'DROP INDEX "{name}"')
@@ -902,6 +902,9 @@ def _postgres_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> No
     """Build the dropped indexes again (the GIN ones too); log what was loaded."""
     database.execute_sql("SET maintenance_work_mem = '512MB'")
     with database.atomic():
+        if state.replica:  # its triggers were off
+            echo("writing the event search documents ...")
+            search.fill_event_search()
         echo(f"building {len(state.indexes)} indexes ...")
         for _, sql in state.indexes:
             database.execute_sql(sql)

@@ -49,7 +49,10 @@ class EventListArgs(PageArgs):
     status = fields.List(fields.String(validate=validate.OneOf(EVENT_STATUSES)))
     q = Text(
         validate=validate.Length(min=1, max=200),
-        metadata={"description": "Words searched in event titles and in the articles' text."},
+        metadata={
+            "description": "Words searched in each event's title and the title and text of "
+            "the articles reporting it: an event matches when it holds every word."
+        },
     )
     updated_since = updated_since_field()
     sort = fields.String(

@@ -143,6 +143,12 @@ def test_filters(client, world, query, expected):
         ("q=Astana&topic=water", ["b"]),
         ("q=Astana&sort=start_date", ["d", "b"]),
         ("q=nothing-like-it", []),
+        # The words may be spread over the title and the articles.
+        ("q=astana+irrigation", ["b"]),
+        ("q=vienna+hydropower", ["a"]),
+        ("q=Astana&from=2025-01-01", ["b"]),
+        ("q=Astana&to=2025-01-01", ["d"]),
+        ("q=Astana&from=2024-11-20&to=2024-11-20", ["d"]),
     ],
 )
 def test_both_search_plans_agree(client, world, monkeypatch, plan, query, expected):
@@ -152,6 +158,92 @@ def test_both_search_plans_agree(client, world, monkeypatch, plan, query, expect
 
     monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
     assert keys(client, world, query) == expected
+
+
+@pytest.mark.parametrize("plan", ["sort the few matches", "walk the dates"])
+def test_search_pages_by_cursor_under_either_plan(client, world, monkeypatch, plan):
+    from api import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
+    by_id = {v["id"]: k for k, v in world.items() if k in "abcd"}
+    # "on" is in c's title and in the article reporting b.
+    for sort, expected in (("-start_date", ["c", "b"]), ("start_date", ["b", "c"])):
+        seen, url = [], f"/v1/events?q=on&limit=1&sort={sort}"
+        while url:
+            page = client.get(url.replace("http://localhost", ""))
+            assert page.status_code == 200, page.json
+            seen += [by_id[e["id"]] for e in page.json["data"]]
+            url = page.json["links"]["next"]
+        assert seen == expected
+
+
+def test_a_cursor_holds_when_the_search_plan_changes(client, world, monkeypatch):
+    from api import search
+
+    by_id = {v["id"]: k for k, v in world.items() if k in "abcd"}
+    monkeypatch.setattr(search, "FEW_MATCHES", 10_000)
+    first = client.get("/v1/events?q=on&limit=1").json
+    monkeypatch.setattr(search, "FEW_MATCHES", 1)  # the word became common meanwhile
+    second = client.get(first["links"]["next"].replace("http://localhost", ""))
+    assert second.status_code == 200, second.json
+    assert [by_id[e["id"]] for e in first["data"] + second.json["data"]] == ["c", "b"]
+
+
+@pytest.mark.parametrize("plan", ["sort the few matches", "walk the dates"])
+def test_search_follows_edits_of_events_and_articles(client, world, monkeypatch, plan):
+    from api import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
+    by_id = {v["id"]: k for k, v in world.items() if k in "abcd"}
+
+    def found(q):
+        return [by_id[e["id"]] for e in client.get(f"/v1/events?q={q}").json["data"]]
+
+    # An article's new title is searched in the events it reports.
+    article = world["articles"][1]
+    assert (
+        client.patch(f"/v1/articles/{article}", json={"title": "Glacier forum"}).status_code == 200
+    )
+    assert found("glacier") == ["b"]
+    assert found("irrigation") == ["b"]
+    # An event's new title and date: found under the new, no longer under the old.
+    event = client.get(f"/v1/events/{world['d']['id']}")
+    changed = client.patch(
+        f"/v1/events/{world['d']['id']}",
+        json={
+            "title": "Almaty security meeting",
+            "start_date": "2025-05-01",
+            "end_date": "2025-05-01",
+        },
+        headers={"If-Match": event.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.json
+    assert found("almaty") == ["d"]
+    assert found("astana") == ["b"]
+    assert found("security") == ["d"]
+    # Its articles: linking one brings its words, unlinking takes them away.
+    event = client.get(f"/v1/events/{world['d']['id']}")
+    linked = client.patch(
+        f"/v1/events/{world['d']['id']}",
+        json={"articles": [world["articles"][0]]},
+        headers={"If-Match": event.headers["ETag"]},
+    )
+    assert linked.status_code == 200, linked.json
+    assert found("pipelines") == ["d", "a"]
+    event = client.get(f"/v1/events/{world['d']['id']}")
+    client.patch(
+        f"/v1/events/{world['d']['id']}",
+        json={"articles": []},
+        headers={"If-Match": event.headers["ETag"]},
+    )
+    assert found("pipelines") == ["a"]
+    # A deleted event is found no more.
+    event = client.get(f"/v1/events/{world['d']['id']}")
+    deleted = client.delete(
+        f"/v1/events/{world['d']['id']}", headers={"If-Match": event.headers["ETag"]}
+    )
+    assert deleted.status_code == 204
+    assert found("almaty") == []
 
 
 def test_id_filters(client, world):

@@ -79,6 +79,21 @@ def test_event_filter_reads_in_date_order(db, case):
     assert sorts == [], "\n".join(lines)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [{"q": "vienna"}, {"q": "vienna", "from_": dt.date(2025, 1, 1), "to": dt.date(2025, 2, 1)}],
+)
+def test_a_common_word_is_read_in_date_order(db, monkeypatch, args):
+    # Past FEW_MATCHES, `q` leads: the search documents are read in date order.
+    from api import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    lines = plan(db, args, unsorted=True)
+    assert full_scans(lines) == [], "\n".join(lines)
+    sorts = [line for line in lines if "TEMP B-TREE FOR ORDER BY" in line or "Sort" in line]
+    assert sorts == [], "\n".join(lines)
+
+
 def test_the_check_catches_a_table_scan(db):
     # An unindexed condition (on the title) must show up as a full scan.
     query = Event.select().where(Event.title == "x")
