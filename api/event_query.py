@@ -103,8 +103,8 @@ def event_query(args: dict) -> tuple[pw.ModelSelect, Order]:
     sort = args.get("sort", "-start_date")
     descending = sort.startswith("-")
     lead = next((n for n in LEADS if _has(n, args) and len(args[n]) == 1), None)
-    if lead is None and args.get("q") and not search.matches_few(args["q"]):
-        # Many events hold the words: their search documents lead, in date order.
+    if lead is None and args.get("q") and search.leads(args["q"]):
+        # The words' search documents lead, in date order.
         start_after = args.get("from_")
         if start_after is not None:
             start_after -= dt.timedelta(days=MAX_EVENT_DAYS)
