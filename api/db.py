@@ -53,11 +53,6 @@ def open_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000
             **settings,
         )
     if scheme in ("postgres", "postgresql", "postgresql+pool", "postgres+pool"):
-        # A page stops after 50 rows: starting parallel workers for it (planned when a
-        # walk's estimate is large) costs more than the whole page (25 ms of 26 ms).
-        params["options"] = " ".join(
-            filter(None, [params.get("options"), "-c max_parallel_workers_per_gather=0"])
-        )
         return PooledPostgresqlDatabase(
             max_connections=pool_size,
             stale_timeout=300,

@@ -51,3 +51,63 @@ def test_version_5_with_data_upgrades_and_keeps_it(seeded, client, db):
         " WHERE p.start_date = e.start_date"
     ).fetchone()[0]
     assert rows == db.execute_sql("SELECT count(*) FROM participant").fetchone()[0]
+
+
+def _back_to_version_6(db) -> None:
+    """The search as version 6 left it: event titles and articles indexed apart."""
+    from api.db import is_postgres
+
+    if is_postgres():
+        for trigger, table in (
+            ("event_search_event", "event"),
+            ("event_search_link", "event_article"),
+            ("event_search_article", "article"),
+        ):
+            db.execute_sql(f"DROP TRIGGER {trigger} ON {table}")
+            db.execute_sql(f"DROP FUNCTION {trigger}()")
+        db.execute_sql("DROP FUNCTION event_search_refresh(integer[])")
+        db.execute_sql("DROP TABLE event_search")
+        db.execute_sql(
+            "ALTER TABLE event ADD COLUMN search tsvector GENERATED ALWAYS AS"
+            " (to_tsvector('simple'::regconfig, coalesce(title, ''))) STORED"
+        )
+        db.execute_sql("CREATE INDEX event_search_gin ON event USING gin (search)")
+    else:
+        for suffix in ("ai", "au", "ad", "link_ai", "link_ad", "article_au"):
+            db.execute_sql(f"DROP TRIGGER event_search_{suffix}")
+        db.execute_sql("DROP TABLE event_search")
+        db.execute_sql("CREATE VIRTUAL TABLE event_fts USING fts5(title, content='event')")
+        db.execute_sql(
+            "CREATE TRIGGER event_fts_ai AFTER INSERT ON event BEGIN"
+            " INSERT INTO event_fts(rowid, title) VALUES (new.id, new.title); END"
+        )
+        db.execute_sql("INSERT INTO event_fts(event_fts) VALUES('rebuild')")
+    SchemaVersion.delete().where(SchemaVersion.version == 7).execute()
+
+
+def test_version_6_with_data_upgrades_to_one_search_document_per_event(seeded, client, db):
+    # Words of the seed article's text, of an event title, and of both.
+    queries = ("q=Кошербаев", "q=ОБСЕ", "q=Вене", "q=Телалиан", "q=министров+Кошербаев")
+    before = {q: client.get(f"/v1/events?{q}").json["data"] for q in queries}
+    assert all(before.values())
+    _back_to_version_6(db)
+
+    assert upgrade() == [7]
+
+    for q in queries:
+        assert client.get(f"/v1/events?{q}").json["data"] == before[q], q
+    # And the triggers keep the documents from now on.
+    article = client.post(
+        "/v1/articles",
+        json={
+            "title": "Xylophone diplomacy",
+            "body": "A quiet word.",
+            "published_at": "2025-12-06",
+        },
+    ).json["id"]
+    event = client.post(
+        "/v1/events",
+        json={"title": "A concert", "type": "other", "start_date": "2025-12-06",
+              "articles": [article]},
+    ).json["id"]  # fmt: skip
+    assert [e["id"] for e in client.get("/v1/events?q=xylophone").json["data"]] == [event]
