@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 import peewee as pw
@@ -105,15 +106,22 @@ def _postgres_statements() -> list[str]:
     return out
 
 
+def log_created(tables: Iterable[str] | None = None) -> None:
+    """A ``create`` row for every stored resource of ``tables`` (default: all), one
+    statement per table: what the triggers write, for rows stored without them."""
+    at = _POSTGRES_AT if is_postgres() else _SQLITE_AT
+    for resource, (table, key, _) in RESOURCES.items():
+        if tables is None or table in tables:
+            database.execute_sql(
+                f"INSERT INTO change_log (resource, key, action, at) SELECT '{resource}',"
+                f" CAST({key} AS TEXT), 'create', {at} FROM {table} ORDER BY {key}"
+            )
+
+
 def install() -> None:
     """Create the change log, its triggers, and a ``create`` row for every stored resource."""
     database.create_tables([ChangeLog], safe=True)
-    at = _POSTGRES_AT if is_postgres() else _SQLITE_AT
-    for resource, (table, key, _) in RESOURCES.items():
-        database.execute_sql(
-            f"INSERT INTO change_log (resource, key, action, at) "
-            f"SELECT '{resource}', CAST({key} AS TEXT), 'create', {at} FROM {table} ORDER BY {key}"
-        )
+    log_created()
     for statement in _postgres_statements() if is_postgres() else _sqlite_statements():
         database.execute_sql(statement)
 

@@ -48,8 +48,11 @@ def open_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000
         return PooledSqliteDatabase(
             path,
             max_connections=pool_size,
-            timeout=busy_timeout_ms / 1000,  # waiting for a free connection; busy_timeout
-            check_same_thread=False,  # for the lock is the PRAGMA above
+            # How long a thread waits for a free connection (the wait for the write lock
+            # is the busy_timeout PRAGMA).
+            timeout=busy_timeout_ms / 1000,
+            # A pooled connection moves between threads, one at a time.
+            check_same_thread=False,
             **settings,
         )
     if scheme in ("postgres", "postgresql", "postgresql+pool", "postgres+pool"):

@@ -70,10 +70,14 @@ def _exists(model, key: pw.Field, values) -> pw.Node:
     )
 
 
-def _from(day: dt.date, date_field: pw.Field = Event.start_date) -> pw.Node:
+def _earliest_start(day: dt.date) -> dt.date:
     # An event lasts at most MAX_EVENT_DAYS: an earlier start cannot reach `from`, and
     # saying so bounds the date index a page walks.
-    return (Event.end_date >= day) & (date_field >= day - dt.timedelta(days=MAX_EVENT_DAYS))
+    return day - dt.timedelta(days=MAX_EVENT_DAYS)
+
+
+def _from(day: dt.date, date_field: pw.Field = Event.start_date) -> pw.Node:
+    return (Event.end_date >= day) & (date_field >= _earliest_start(day))
 
 
 def _column(column: pw.Field):
@@ -103,15 +107,15 @@ def event_query(args: dict) -> tuple[pw.ModelSelect, Order]:
     sort = args.get("sort", "-start_date")
     descending = sort.startswith("-")
     lead = next((n for n in LEADS if _has(n, args) and len(args[n]) == 1), None)
-    if lead is None and args.get("q") and search.leads(args["q"]):
-        # The words' search documents lead, in date order.
-        start_after = args.get("from_")
-        if start_after is not None:
-            start_after -= dt.timedelta(days=MAX_EVENT_DAYS)
-        query, order = search.walk(ROW, args["q"], sort, start_after, args.get("to"))
-        rest = {name: value for name, value in args.items() if name != "q"}
-        return apply(query, rest, EVENT_FILTERS), order
     query = Event.select(*ROW)
+    if lead is None and args.get("q"):
+        found = search.few_events(args["q"])
+        if found is None:  # a common word: its search documents lead, in date order
+            start_after = args.get("from_") and _earliest_start(args["from_"])
+            query, order = search.walk(ROW, args["q"], sort, start_after, args.get("to"))
+            return apply(query, {**args, "q": None}, EVENT_FILTERS), order
+        query = query.where(Event.id.in_(found))  # a rare one: its few events, sorted
+        args = {**args, "q": None}
     if lead not in POSTINGS:
         order = Order(sort, (Event.start_date, Event.id), descending)
         return apply(query, args, EVENT_FILTERS), order

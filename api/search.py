@@ -31,24 +31,20 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 # SQLite: an event's search rowid is (Julian day of its start) * 2**33 + its id, so rowid
 # order is (start_date, id) order. Ids stay below 2**33 (8.6 billion events).
-ID_BITS = 33
-_SPAN = 2**ID_BITS
+_SPAN = 2**33
 _JULIAN_DAY_OF_ORDINAL_0 = 1_721_424  # julianday('0001-01-01') is 1721425.5
 _SQLITE_KEY = f"(CAST(julianday({{row}}.start_date) AS INTEGER) * {_SPAN} + {{row}}.id)"
-# An event's document: its title, then the title and body of each article reporting it.
-_DOC = (
-    "coalesce({row}.title, '') || ' ' || coalesce((SELECT string_agg(a.title || ' ' || a.body,"
-    " ' ' ORDER BY a.id) FROM event_article ea JOIN article a ON a.id = ea.article_id"
-    " WHERE ea.event_id = {row}.id), '')"
-)
 
 
-def _sqlite_doc(row: str) -> str:
-    # SQLite spells string_agg group_concat (3.44 knows both; the Python here has 3.40).
+def _doc(row: str, *, postgres: bool) -> str:
+    """SQL for the search document of the event ``row``: its title, then the title and body
+    of each article reporting it."""
+    # SQLite 3.40 has no string_agg (3.44 does); PostgreSQL has no group_concat.
+    joined = "string_agg(" if postgres else "group_concat("
     return (
-        _DOC.format(row=row)
-        .replace("string_agg(", "group_concat(")
-        .replace(" ' ' ORDER BY a.id)", " ' ')")
+        f"coalesce({row}.title, '') || ' ' || coalesce((SELECT {joined}a.title || ' ' || a.body,"
+        f" ' ') FROM event_article ea JOIN article a ON a.id = ea.article_id"
+        f" WHERE ea.event_id = {row}.id), '')"
     )
 
 
@@ -57,7 +53,7 @@ def _sqlite_refresh(events: str) -> str:
     key = _SQLITE_KEY.format(row="e")
     return (
         f"DELETE FROM event_search WHERE rowid IN (SELECT {key} FROM event e WHERE {events});"
-        f" INSERT INTO event_search(rowid, doc) SELECT {key}, {_sqlite_doc('e')}"
+        f" INSERT INTO event_search(rowid, doc) SELECT {key}, {_doc('e', postgres=False)}"
         f" FROM event e WHERE {events};"
     )
 
@@ -102,13 +98,17 @@ SQLITE_DDL = [
 ]
 
 _PG_VECTOR = "to_tsvector('simple'::regconfig, replace({text}, 'ё', 'е'))"
+# The search rows of the events ``e`` (followed by a WHERE on them).
+_PG_SEARCH_ROWS = (
+    "INSERT INTO event_search (event_id, start_date, doc) SELECT e.id, e.start_date, "
+    + _PG_VECTOR.format(text=_doc("e", postgres=True))
+    + " FROM event e"
+)
 _PG_REFRESH = (
     "CREATE OR REPLACE FUNCTION event_search_refresh(ids integer[]) RETURNS void"
-    " LANGUAGE sql AS $$"
-    " DELETE FROM event_search WHERE event_id = ANY(ids);"
-    " INSERT INTO event_search (event_id, start_date, doc)"
-    f" SELECT e.id, e.start_date, {_PG_VECTOR.format(text=_DOC.format(row='e'))}"
-    " FROM event e WHERE e.id = ANY(ids); $$"
+    " LANGUAGE sql AS $$ DELETE FROM event_search WHERE event_id = ANY(ids); "
+    + _PG_SEARCH_ROWS
+    + " WHERE e.id = ANY(ids); $$"
 )
 POSTGRES_DDL = [
     "ALTER TABLE article ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS ("
@@ -151,18 +151,13 @@ def install() -> None:
 
 def fill_event_search() -> None:
     """Write every event's search document (a migration's backfill, a bulk load's last step)."""
-    if is_postgres():
-        database.execute_sql("DELETE FROM event_search")
-        database.execute_sql(
-            "INSERT INTO event_search (event_id, start_date, doc)"
-            f" SELECT e.id, e.start_date, {_PG_VECTOR.format(text=_DOC.format(row='e'))}"
-            " FROM event e"
-        )
-        return
     database.execute_sql("DELETE FROM event_search")
+    if is_postgres():
+        database.execute_sql(_PG_SEARCH_ROWS)
+        return
     database.execute_sql(
         f"INSERT INTO event_search(rowid, doc) SELECT {_SQLITE_KEY.format(row='e')},"
-        f" {_sqlite_doc('e')} FROM event e ORDER BY e.start_date, e.id"
+        f" {_doc('e', postgres=False)} FROM event e ORDER BY e.start_date, e.id"
     )
     # One b-tree segment instead of the many a bulk insert leaves: checking one event's
     # document (a page led by another filter) then seeks one segment, not each of them
@@ -221,6 +216,7 @@ def _sqlite_key(day: dt.date, event_id: int) -> int:
 
 
 def _sqlite_key_of(model) -> pw.Node:
+    """``_SQLITE_KEY`` of ``model``'s row, as a peewee expression."""
     return pw.Cast(pw.fn.julianday(model.start_date), "INTEGER") * _SPAN + model.id
 
 
@@ -229,6 +225,10 @@ def _holds(text: str) -> pw.Node:
     if is_postgres():
         return pw.Expression(pw.Column(PostgresEventSearch, "doc"), "@@", _tsquery(text))
     return pw.Expression(pw.Column(SqliteEventSearch, "event_search"), "MATCH", _phrase(text))
+
+
+def _table() -> type[pw.Model]:
+    return PostgresEventSearch if is_postgres() else SqliteEventSearch
 
 
 def _event_id():
@@ -266,15 +266,9 @@ def few_events(text: str) -> list[int] | None:
     """
     if is_postgres() and _common_on_postgres(text):
         return None
-    model = PostgresEventSearch if is_postgres() else SqliteEventSearch
-    sql, params = model.select(_event_id()).where(_holds(text)).limit(FEW_MATCHES).sql()
+    sql, params = _table().select(_event_id()).where(_holds(text)).limit(FEW_MATCHES).sql()
     ids = [event_id for (event_id,) in database.execute_sql(sql, params).fetchall()]
     return ids if len(ids) < FEW_MATCHES else None
-
-
-def leads(text: str) -> bool:
-    """Whether ``q`` should lead a page no other filter leads (``walk``): many events hold it."""
-    return few_events(text) is None
 
 
 def event_condition(text: str) -> pw.Node:
@@ -287,9 +281,9 @@ def event_condition(text: str) -> pw.Node:
         return Event.id.in_(ids)
     if is_postgres():
         row = PostgresEventSearch.event_id == Event.id
-        return pw.fn.EXISTS(PostgresEventSearch.select(pw.SQL("1")).where(_holds(text) & row))
-    row = SqliteEventSearch.rowid == _sqlite_key_of(Event)
-    return pw.fn.EXISTS(SqliteEventSearch.select(pw.SQL("1")).where(_holds(text) & row))
+    else:
+        row = SqliteEventSearch.rowid == _sqlite_key_of(Event)
+    return pw.fn.EXISTS(_table().select(pw.SQL("1")).where(_holds(text) & row))
 
 
 @dataclass(frozen=True)

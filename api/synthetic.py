@@ -32,7 +32,7 @@ import click
 import peewee as pw
 import pycountry
 
-from api import names, search
+from api import changes, names, search
 from api.article_store import content_hash
 from api.db import database, is_postgres
 from api.fixtures import load_topics
@@ -724,11 +724,11 @@ def _worker_block(args: tuple[int, int]) -> dict[str, list]:
 
 
 def insert_rows(model: type[pw.Model], fields: tuple[str, ...], rows: list, batch: int) -> None:
-    """Insert ``rows`` (tuples in ``fields`` order), ``batch`` rows per statement or call.
+    """Insert ``rows`` (tuples in ``fields`` order).
 
     On PostgreSQL: one ``COPY ... FROM STDIN`` through psycopg (rows streamed,
     no SQL text built per row). On SQLite: the same statement for one row, run
-    by the driver's ``executemany`` over ``batch`` rows (one prepared statement
+    by the driver's ``executemany``, ``batch`` rows a call (one prepared statement
     in a C loop: several times faster than building multi-row VALUES text in
     Python).
     """
@@ -846,28 +846,13 @@ def _sqlite_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> None
         database.execute_sql("INSERT INTO article_fts(article_fts) VALUES('rebuild')")
         search.fill_event_search()
         if any(name.startswith("change_log_") for name, _ in state.triggers):
-            _log_created()
+            changes.log_created(LOADED_TABLES)
         for _, sql in state.triggers:
             database.execute_sql(sql)
         search.install()
     database.execute_sql(f"PRAGMA journal_mode={state.journal_mode}")
     database.execute_sql("PRAGMA foreign_keys=ON")
     database.execute_sql("PRAGMA synchronous=NORMAL")
-
-
-def _log_created() -> None:
-    """One ``create`` row in the change log per loaded resource, as its triggers would
-    have written (one statement per table instead of one trigger run per row)."""
-    from api.changes import _POSTGRES_AT, _SQLITE_AT, RESOURCES
-
-    at = _POSTGRES_AT if is_postgres() else _SQLITE_AT
-    for resource, (table, key, _) in RESOURCES.items():
-        if table in LOADED_TABLES:
-            database.execute_sql(
-                f"INSERT INTO change_log (resource, key, action, at) "
-                f"SELECT '{resource}', CAST({key} AS TEXT), 'create', {at} "
-                f"FROM {table} ORDER BY {key}"
-            )
 
 
 def _postgres_fast_load_begin(echo: Callable[[str], None]) -> _FastLoad:
@@ -909,7 +894,7 @@ def _postgres_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> No
         for _, sql in state.indexes:
             database.execute_sql(sql)
         if state.replica:
-            _log_created()
+            changes.log_created(LOADED_TABLES)
     if state.replica:
         database.execute_sql("SET session_replication_role = DEFAULT")
     database.execute_sql("RESET maintenance_work_mem")
@@ -1090,7 +1075,7 @@ def _load_events(world, seed, n_events, batch, workers, echo) -> dict[str, int]:
     type=click.IntRange(min=1, max=10_000),
     default=2_000,
     show_default=True,
-    help="Rows per INSERT statement (never changes the data).",
+    help="SQLite: rows per executemany call (never changes the data).",
 )
 @click.option(
     "--entities",

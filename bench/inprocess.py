@@ -25,17 +25,6 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _page_200(client) -> str:
-    path, number = "/v1/events", 1
-    while number < 200:
-        nxt = client.get(path).json["links"]["next"]
-        if not nxt:
-            break
-        parts = urlsplit(nxt)
-        path, number = f"{parts.path}?{parts.query}", number + 1
-    return path
-
-
 def measure(url: str, repeat: int) -> dict[str, float]:
     """Median milliseconds per scenario against the database at ``url``."""
     import run
@@ -48,7 +37,7 @@ def measure(url: str, repeat: int) -> dict[str, float]:
     medians = {}
     for name, path in run.scenarios(targets):
         if path == "PAGE200":
-            path = _page_200(client)
+            path, _ = run.page_200(lambda p: client.get(p).json)
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{name}: {path} answered {response.status_code}")

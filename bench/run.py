@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -298,12 +299,12 @@ def scenarios(t: dict) -> list[tuple[str, str]]:
     ]
 
 
-def page_200(port: int) -> tuple[str, int]:
-    """The path of the 200th page of ``/v1/events`` (following ``links.next``), and its number
-    (fewer when the list is shorter)."""
+def page_200(fetch: Callable[[str], dict]) -> tuple[str, int]:
+    """The path of the 200th page of ``/v1/events`` (following ``links.next``; ``fetch``
+    reads a path's JSON), and its number (fewer when the list is shorter)."""
     path, number = "/v1/events", 1
     while number < 200:
-        nxt = get_json(port, path)["links"]["next"]
+        nxt = fetch(path)["links"]["next"]
         if not nxt:
             break
         parts = urlsplit(nxt)
@@ -461,7 +462,7 @@ def bench_one(store: str, scale: int, args, driver: str) -> dict:
     server = start_server(url, label, args.workers)
     try:
         plan = scenarios(targets)
-        cursor_path, page_number = page_200(server.port)
+        cursor_path, page_number = page_200(lambda path: get_json(server.port, path))
         plan = [(n, cursor_path if p == "PAGE200" else p) for n, p in plan]
         targets["page_200"] = {"path": cursor_path, "page": page_number}
         for name, path in plan:  # every scenario answers 200 before it is timed
