@@ -143,6 +143,9 @@ class Blueprint(flask_smorest.Blueprint):
         )
 
     def arguments(self, schema, *, location="json", **kwargs):
+        # A schema class is made once here: webargs would make it anew on every request.
+        if isinstance(schema, type):
+            schema = schema()
         decorator = super().arguments(schema, location=location, **kwargs)
         if location != "json":
             return decorator

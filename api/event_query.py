@@ -43,21 +43,9 @@ COLUMNS = {
 # Which filter leads a page when several are given: the usually most selective first.
 LEADS = ("participant", "venue", "parent", "topic", "country", "venue_country", "type", "status")
 
-# What a page reads of each event (load_events takes it from there).
-ROW = (
-    Event.id,
-    Event.title,
-    Event.type,
-    Event.start_date,
-    Event.end_date,
-    Event.date_precision,
-    Event.venue.alias("venue_id"),
-    Event.parent.alias("parent_id"),
-    Event.status,
-    Event.confidence,
-    Event.created_at,
-    Event.updated_at,
-)
+# What a page reads of each event: its sort keys (the store's own values, unconverted:
+# they only go back into a cursor). The documents come after (event_read).
+ROW = (Event.id, Event.start_date.coerce(False))
 
 
 def _has(name: str, args: dict) -> bool:

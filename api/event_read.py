@@ -1,25 +1,30 @@
-"""Reading events whole: a page of events in a fixed handful of queries.
+"""Reading events whole: each event's API document, built by the store.
 
-One query per kind of related row (venues, participants, their entities,
-topics, articles, evidence) for the whole page, never one per event.
+One statement reads a page of events with everything shown of them (venue,
+participants and their entities, topics, articles, evidence) as one JSON
+document per event, built with the store's own JSON functions: SQLite's
+``json_object``/``json_group_array``, PostgreSQL's
+``json_build_object``/``json_agg``. The document is the documented event
+shape; the event list splices it into its answer as it is
+(``event_fragments``), everything else reads it as Python values
+(``load_events``).
+
+The shape is written once (``_EVENT``) and rendered for each store.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import orjson
 import peewee as pw
 
-from api.db import database
-from api.models import (
-    EVENT_TYPES,
-    Entity,
-    Event,
-    Place,
-)
-from schemas.common import aware
+from api.db import database, is_postgres
+from api.errors import Problem
+from api.models import EVENT_TYPES, Entity, Event, Place
 
 
 def place_brief(place: Place) -> dict:
@@ -60,132 +65,219 @@ def _day(value) -> dt.date | None:
     return dt.date.fromisoformat(value)
 
 
-def _aliases(value) -> list:
-    return orjson.loads(value) if value else []
+# --- The shape ------------------------------------------------------------------------
 
 
-# The related rows of a page, one statement per kind: fixed SQL (portable to both stores)
-# with the page's ids bound, so no query is built per request.
-_RELATED = {
-    "venues": "SELECT id, name, aliases, country, lat, lon FROM place WHERE id IN ({ids})",
-    # Participants, then their entities by id: joined in one statement, PostgreSQL plans a
-    # hash join over every entity (a sequential scan of all of them, for each page).
-    "participants": (
-        "SELECT event_id, role, position, entity_id FROM participant"
-        " WHERE event_id IN ({ids}) ORDER BY event_id, id"
-    ),
-    "entities": "SELECT id, name, aliases, kind, country FROM entity WHERE id IN ({ids})",
-    "topics": (
-        "SELECT et.event_id, t.slug, t.label_en FROM event_topic et"
-        " JOIN topic t ON t.slug = et.topic_id"
-        " WHERE et.event_id IN ({ids}) ORDER BY et.event_id, t.slug"
-    ),
-    "articles": (
-        "SELECT ea.event_id, a.id, a.title, a.published_at FROM event_article ea"
-        " JOIN article a ON a.id = ea.article_id"
-        " WHERE ea.event_id IN ({ids}) ORDER BY ea.event_id, a.id"
-    ),
-    "evidence": (
-        'SELECT event_id, field, article_id, entity_id, part, start, "end", exact FROM mention'
-        " WHERE event_id IN ({ids}) ORDER BY event_id, article_id, start, id"
-    ),
-}
+class Json:
+    """A value of a document: renders itself as SQL for SQLite or for PostgreSQL."""
+
+    def sql(self, postgres: bool) -> str:
+        raise NotImplementedError
 
 
-def _related(kind: str, ids) -> list[tuple]:
-    ids = list(ids)
+@dataclass(frozen=True)
+class Column(Json):
+    expression: str
+
+    def sql(self, postgres: bool) -> str:
+        return self.expression
+
+
+@dataclass(frozen=True)
+class Aliases(Json):
+    """A list of names, kept as JSON text."""
+
+    column: str
+
+    def sql(self, postgres: bool) -> str:
+        text = f"coalesce(nullif({self.column}, ''), '[]')"
+        return f"{text}::json" if postgres else f"json({text})"
+
+
+@dataclass(frozen=True)
+class Stamp(Json):
+    """A stored naive-UTC timestamp as ISO 8601 with its offset, as Python's ``isoformat``."""
+
+    column: str
+
+    def sql(self, postgres: bool) -> str:
+        if not postgres:  # stored as Python writes it: 'YYYY-MM-DD HH:MM:SS[.ffffff]'
+            return f"replace({self.column}, ' ', 'T') || '+00:00'"
+        c = self.column
+        return (
+            f"to_char({c}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+            f" || CASE WHEN date_trunc('second', {c}) = {c} THEN '' ELSE to_char({c}, '.US') END"
+            " || '+00:00'"
+        )
+
+
+@dataclass(frozen=True)
+class Object(Json):
+    fields: tuple[tuple[str, Json], ...]
+
+    def sql(self, postgres: bool) -> str:
+        pairs = ", ".join(f"'{name}', {value.sql(postgres)}" for name, value in self.fields)
+        return f"json_build_object({pairs})" if postgres else f"json_object({pairs})"
+
+
+@dataclass(frozen=True)
+class One(Json):
+    """The object of the row ``table`` holds where ``where`` (null if none)."""
+
+    table: str
+    where: str
+    item: Object
+
+    def sql(self, postgres: bool) -> str:
+        return f"(SELECT {self.item.sql(postgres)} FROM {self.table} WHERE {self.where})"
+
+
+@dataclass(frozen=True)
+class Many(Json):
+    """The objects of the rows of ``table`` (``alias``) where ``where``, in ``order``, each
+    with the rows ``joins`` adds: a list, empty when there are none."""
+
+    table: str
+    alias: str
+    where: str
+    order: str
+    joins: str
+    item: Object
+
+    def sql(self, postgres: bool) -> str:
+        item = self.item.sql(postgres)
+        if postgres:
+            return (
+                f"coalesce((SELECT json_agg({item} ORDER BY {self.order})"
+                f" FROM {self.table} {self.alias} {self.joins} WHERE {self.where}), '[]')"
+            )
+        # SQLite 3.40 has no ORDER BY inside an aggregate: the rows come ordered instead.
+        return (
+            f"(SELECT json_group_array({item}) FROM (SELECT * FROM {self.table} {self.alias}"
+            f" WHERE {self.where} ORDER BY {self.order}) {self.alias} {self.joins})"
+        )
+
+
+def _cameo() -> Json:
+    cases = " ".join(
+        f"WHEN '{kind}' THEN '{code}'" for kind, code in EVENT_TYPES.items() if code is not None
+    )
+    return Column(f"CASE e.type {cases} END")
+
+
+_ENTITY = Object((
+    ("id", Column("n.id")),
+    ("name", Column("n.name")),
+    ("aliases", Aliases("n.aliases")),
+    ("kind", Column("n.kind")),
+    ("country", Column("n.country")),
+))  # fmt: skip
+
+# An event as the API shows it (schemas.events.EventSchema), for the row ``e`` of event.
+_EVENT = Object((
+    ("id", Column("e.id")),
+    ("title", Column("e.title")),
+    ("type", Column("e.type")),
+    ("cameo", _cameo()),
+    ("start_date", Column("e.start_date")),
+    ("end_date", Column("e.end_date")),
+    ("date_precision", Column("e.date_precision")),
+    ("venue", One("place p", "p.id = e.venue_id", Object((
+        ("id", Column("p.id")),
+        ("name", Column("p.name")),
+        ("aliases", Aliases("p.aliases")),
+        ("country", Column("p.country")),
+        ("lat", Column("p.lat")),
+        ("lon", Column("p.lon")),
+    )))),
+    ("parent_id", Column("e.parent_id")),
+    ("participants", Many(
+        "participant", "pa", "pa.event_id = e.id", "pa.id",
+        "JOIN entity n ON n.id = pa.entity_id",
+        Object((
+            ("entity", _ENTITY),
+            ("role", Column("pa.role")),
+            ("position", Column("pa.position")),
+        )),
+    )),
+    ("topics", Many(
+        "event_topic", "et", "et.event_id = e.id", "et.topic_id",
+        "JOIN topic t ON t.slug = et.topic_id",
+        Object((("slug", Column("t.slug")), ("label", Column("t.label_en")))),
+    )),
+    ("articles", Many(
+        "event_article", "ea", "ea.event_id = e.id", "ea.article_id",
+        "JOIN article a ON a.id = ea.article_id",
+        Object((
+            ("id", Column("a.id")),
+            ("title", Column("a.title")),
+            ("published_at", Column("a.published_at")),
+        )),
+    )),
+    ("status", Column("e.status")),
+    ("confidence", Column("e.confidence")),
+    ("evidence", Many(
+        "mention", "m", "m.event_id = e.id", "m.article_id, m.start, m.id", "",
+        Object((
+            ("field", Column("m.field")),
+            ("article_id", Column("m.article_id")),
+            ("entity_id", Column("m.entity_id")),
+            ("part", Column("m.part")),
+            ("start", Column("m.start")),
+            ("end", Column('m."end"')),
+            ("exact", Column("m.exact")),
+        )),
+    )),
+    ("created_at", Stamp("e.created_at")),
+    ("updated_at", Stamp("e.updated_at")),
+))  # fmt: skip
+
+
+@cache
+def _statement(postgres: bool, count: int) -> str:
+    ids = "= ANY(%s)" if postgres else f"IN ({', '.join('?' * count)})"
+    document = _EVENT.sql(postgres) + ("::text" if postgres else "")
+    return f"SELECT e.id, {document} FROM event e WHERE e.id {ids}"
+
+
+# --- Reading ----------------------------------------------------------------------------
+
+
+def documents(ids: Sequence[int]) -> list[str]:
+    """The JSON document of each event of ``ids`` that exists, in the order of ``ids``."""
     if not ids:
         return []
-    marks = ", ".join([database.param] * len(ids))
-    return database.execute_sql(_RELATED[kind].format(ids=marks), ids).fetchall()
+    postgres = is_postgres()
+    params = [list(ids)] if postgres else list(ids)
+    by_id = dict(database.execute_sql(_statement(postgres, len(ids)), params).fetchall())
+    # An event deleted since its id was read is left out, not an error.
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def load_events(events: list[Event]) -> list[dict]:
-    """``events`` as API dicts, in the same order, with all their related rows."""
-    if not events:
-        return []
-    ids = [e.id for e in events]
-    venues = {}
-    for place_id, name, aliases, country, lat, lon in _related(
-        "venues", {e.venue_id for e in events if e.venue_id}
-    ):
-        venues[place_id] = {
-            "id": place_id,
-            "name": name,
-            "aliases": _aliases(aliases),
-            "country": country,
-            "lat": lat,
-            "lon": lon,
-        }
-
-    taking_part = _related("participants", ids)
-    entities = {
-        entity_id: {
-            "id": entity_id,
-            "name": name,
-            "aliases": _aliases(aliases),
-            "kind": kind,
-            "country": country,
-        }
-        for entity_id, name, aliases, kind, country in _related(
-            "entities", {row[3] for row in taking_part}
-        )
-    }
-    participants = defaultdict(list)
-    for event_id, role, position, entity_id in taking_part:
-        participants[event_id].append(
-            {"entity": entities[entity_id], "role": role, "position": position}
-        )
-
-    topics = defaultdict(list)
-    for event_id, slug, label in _related("topics", ids):
-        topics[event_id].append({"slug": slug, "label": label})
-
-    articles = defaultdict(list)
-    for event_id, article_id, title, published_at in _related("articles", ids):
-        articles[event_id].append(
-            {"id": article_id, "title": title, "published_at": _day(published_at)}
-        )
-
-    evidence = defaultdict(list)
-    for event_id, field, article_id, entity_id, part, start, end, exact in _related(
-        "evidence", ids
-    ):
-        evidence[event_id].append(
-            {
-                "field": field,
-                "article_id": article_id,
-                "entity_id": entity_id,
-                "part": part,
-                "start": start,
-                "end": end,
-                "exact": exact,
-            }
-        )
-
-    return [
-        {
-            "id": e.id,
-            "title": e.title,
-            "type": e.type,
-            "cameo": EVENT_TYPES.get(e.type),
-            "start_date": _day(e.start_date),
-            "end_date": _day(e.end_date),
-            "date_precision": e.date_precision,
-            "venue": venues.get(e.venue_id),
-            "parent_id": e.parent_id,
-            "participants": participants[e.id],
-            "topics": topics[e.id],
-            "articles": articles[e.id],
-            "status": e.status,
-            "confidence": e.confidence,
-            "evidence": evidence[e.id],
-            "created_at": aware(e.created_at),
-            "updated_at": aware(e.updated_at),
-        }
-        for e in events
-    ]
+def event_fragments(ids: Sequence[int]) -> list[orjson.Fragment]:
+    """The events of ``ids`` as JSON to splice into an answer (``orjson``)."""
+    return [orjson.Fragment(doc) for doc in documents(ids)]
 
 
-def load_event(event: Event) -> dict:
-    return load_events([event])[0]
+def load_events(ids: Sequence[int]) -> list[dict]:
+    """The events of ``ids`` as API dicts, in that order: dates as dates, timestamps aware,
+    ready for a schema's dump or another format."""
+    return [_python(orjson.loads(doc)) for doc in documents(ids)]
+
+
+def load_event(event_id: int) -> dict:
+    """One event as an API dict; 404 if there is none (any more)."""
+    found = load_events([event_id])
+    if not found:
+        raise Problem(404, f"No event with id {event_id}.")
+    return found[0]
+
+
+def _python(event: dict) -> dict:
+    for name in ("start_date", "end_date"):
+        event[name] = dt.date.fromisoformat(event[name])
+    for name in ("created_at", "updated_at"):
+        event[name] = dt.datetime.fromisoformat(event[name])
+    for article in event["articles"]:
+        article["published_at"] = dt.date.fromisoformat(article["published_at"])
+    return event

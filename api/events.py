@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask.views import MethodView
 
 from api import formats, revisions
@@ -11,7 +13,7 @@ from api.conditional import check_if_match, tag_of
 from api.db import database, is_postgres
 from api.errors import Problem
 from api.event_query import event_query
-from api.event_read import load_event, load_events
+from api.event_read import event_fragments, load_event, load_events
 from api.event_write import write_event
 from api.models import Event
 from api.pagination import page
@@ -34,11 +36,18 @@ blp = Blueprint(
 
 
 def event_page(args: dict, within=None):
-    """A page of events matching ``args`` (and ``within``): the one event-list machinery."""
+    """A page of events matching ``args`` (and ``within``): the one event-list machinery.
+
+    In JSON (``args["format"]``, set by ``formats.negotiated``) the store's documents go
+    into the answer as they are; other formats read them as values.
+    """
     query, order = event_query(args)
     if within is not None:
         query = query.where(within)
-    return page(query.namedtuples(), order, args, load_events)
+    documents = event_fragments if args.get("format") == "json" else load_events
+    return page(
+        query.objects(SimpleNamespace), order, args, lambda rows: documents([r.id for r in rows])
+    )
 
 
 def get_event(event_id: int, *, for_update: bool = False) -> Event:
@@ -69,7 +78,7 @@ def edit_event(event_id: int, data: dict, *, replace: bool):
         event = write_event(data, event, replace=replace, before=before)
         # Checked last, so invalid input is told first; a refusal rolls everything back.
         check_if_match(tag_of(before), "event")
-    return with_etag(load_event(event))
+    return with_etag(load_event(event.id))
 
 
 @blp.route("")
@@ -99,7 +108,7 @@ class Events(MethodView):
         is `reviewed` (a person wrote it).
         """
         event = write_event(data)
-        return with_etag(load_event(event), 201, {"Location": f"/v1/events/{event.id}"})
+        return with_etag(load_event(event.id), 201, {"Location": f"/v1/events/{event.id}"})
 
 
 @blp.route("/<int:event_id>")
@@ -115,7 +124,7 @@ class EventItem(MethodView):
         articles reporting it and the evidence: the exact spans of those
         articles each fact came from.
         """
-        return with_etag(load_event(get_event(event_id)))
+        return with_etag(load_event(event_id))
 
     @blp.if_match
     @blp.arguments(EventWriteSchema, example=EXAMPLE_EVENT_WRITE)

@@ -15,11 +15,11 @@ import json
 from collections.abc import Callable
 
 import icalendar
-import orjson
 from flask import Response, request
 
 from api.errors import Problem
 from api.models import Event
+from api.responses import json_response
 
 JSON = "application/json"
 MEDIA_TYPES = {
@@ -342,22 +342,21 @@ _OTHER_FORMATS_DOC = {
 def negotiated(blp, *, many: bool):
     """Serve a view's events (a list envelope when ``many``, else one event) in any format.
 
-    The view gets the parsed query ``args`` (with ``format``) when ``many``, and
-    nothing of it otherwise. Other formats keep the view's headers (``Link``).
+    The view gets the parsed query ``args`` (``format`` set to the one chosen) when
+    ``many``, and nothing of it otherwise. Other formats keep the view's headers (``Link``).
     """
 
     def decorator(func):
         @functools.wraps(func)
         def wrapper(self, args, *rest, **kwargs):
             fmt = choose(args.get("format"))
+            args = {**args, "format": fmt}
             result = func(self, args, *rest, **kwargs) if many else func(self, *rest, **kwargs)
             body, status, headers = _unpack(result)
             if fmt == "json":
                 # The hot path: the dicts are already the documented shape, so they go
                 # straight to bytes (orjson), not through the schema's dump once more.
-                response = Response(orjson.dumps(body), status=status, mimetype="application/json")
-                for name, value in headers.items():
-                    response.headers[name] = value
+                response = json_response(body, status, headers)
                 response.vary.add("Accept")
                 return response
             events = body["data"] if many else [body]

@@ -17,6 +17,7 @@ from api.errors import Problem
 from api.event_read import load_events
 from api.models import Event, EventRevision
 from api.pagination import Order, page
+from api.responses import json_page
 from schemas.common import aware
 from schemas.events import EventSchema
 from schemas.revisions import RevisionListArgs, RevisionPageSchema
@@ -35,12 +36,8 @@ _event_schema = EventSchema()
 
 def snapshots(events: Iterable[Event]) -> dict[int, dict]:
     """The API form (JSON-ready) of each event as stored, by id."""
-    ids = [e.id for e in events]
-    if not ids:
-        return {}
     # Read back from the store: a row just made may still hold its values as given.
-    stored = list(Event.select().where(Event.id.in_(ids)).order_by(Event.id))
-    return {e.id: _event_schema.dump(d) for e, d in zip(stored, load_events(stored), strict=True)}
+    return {d["id"]: _event_schema.dump(d) for d in load_events(sorted({e.id for e in events}))}
 
 
 def snapshot(event: Event) -> dict:
@@ -114,4 +111,4 @@ class EventRevisions(MethodView):
             and Event.get_or_none(Event.id == event_id) is None
         ):
             raise Problem(404, f"No event with id {event_id}.")
-        return page(query, ORDER, args, lambda rows: [revision_dict(r) for r in rows])
+        return json_page(page(query, ORDER, args, lambda rows: [revision_dict(r) for r in rows]))

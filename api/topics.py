@@ -10,6 +10,7 @@ from api.errors import Problem
 from api.filters import apply
 from api.models import Source, Topic
 from api.pagination import Order, page
+from api.responses import json_page
 from schemas.topics import (
     SourceListArgs,
     SourcePageSchema,
@@ -71,7 +72,8 @@ class Topics(MethodView):
         """
         order = Order("slug", (Topic.slug,))
         query = apply(Topic.select(), args, TOPIC_FILTERS)
-        return cached(page(query, order, args, lambda rows: [topic_dict(t) for t in rows]))
+        listed = page(query, order, args, lambda rows: [topic_dict(t) for t in rows])
+        return json_page(cached(listed))
 
 
 @blp.route("/<slug>")
@@ -101,7 +103,8 @@ class Sources(MethodView):
         """
         order = Order("id", (Source.id,))
         query = apply(Source.select(), args, SOURCE_FILTERS)
-        return cached(page(query, order, args, lambda rows: [source_dict(s) for s in rows]))
+        listed = page(query, order, args, lambda rows: [source_dict(s) for s in rows])
+        return json_page(cached(listed))
 
 
 @sources_blp.route("/<int:source_id>")

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -202,7 +201,7 @@ def _decoder(field: pw.Field):
 
 def _batch_rows(columns: int) -> int:
     """Rows per INSERT, under the store's limit of bound parameters."""
-    sqlite_limit = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
+    sqlite_limit = 32_766 if pw.sqlite3.sqlite_version_info >= (3, 32) else 999
     limit = 65_535 if is_postgres() else sqlite_limit
     return max(1, min(1_000, limit // columns))
 
