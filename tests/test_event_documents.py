@@ -39,9 +39,7 @@ def expected(event_id: int) -> dict:
         .where(Participant.event == e.id)
         .order_by(Participant.id)
     )
-    topics = (
-        Topic.select().join(EventTopic).where(EventTopic.event == e.id).order_by(Topic.slug)
-    )
+    topics = Topic.select().join(EventTopic).where(EventTopic.event == e.id).order_by(Topic.slug)
     articles = (
         Article.select().join(EventArticle).where(EventArticle.event == e.id).order_by(Article.id)
     )
@@ -107,7 +105,7 @@ def unordered(client, db) -> int:
     """An event whose lists were written out of their documented order."""
     zeta, alpha = (Entity.create(name=n, kind="person", aliases=[n.lower()]) for n in "ZA")
     body = {
-        "title": "Talks «in quotes» \\ and \"escapes\"",
+        "title": 'Talks «in quotes» \\ and "escapes"',
         "type": "other",
         "start_date": "2025-12-05",
         "confidence": 0.8333333,
