@@ -21,7 +21,6 @@ from api.events import event_page
 from api.filters import apply
 from api.models import Article, Event, Source
 from api.pagination import Order, page
-from api.responses import json_page
 from schemas.articles import (
     AnnotateArgs,
     ArticleCreatedSchema,
@@ -74,10 +73,6 @@ def get_article(article_id: int) -> Article:
     return article
 
 
-def _list_dicts(articles) -> list[dict]:
-    return [article_dict(a, body=False) for a in articles]
-
-
 def _with_events(article: Article, events: list[Event]) -> dict:
     return {**article_dict(article), "events": load_events([e.id for e in events])}
 
@@ -96,7 +91,7 @@ class Articles(MethodView):
         query = apply(
             Article.select(Article, Source).join(Source, pw.JOIN.LEFT_OUTER), args, ARTICLE_FILTERS
         )
-        return json_page(page(query, ORDER, args, _list_dicts))
+        return page(query, ORDER, args, lambda rows: [article_dict(a, body=False) for a in rows])
 
     @blp.arguments(AnnotateArgs, location="query")
     @blp.arguments(ArticleWriteSchema, example=EXAMPLE_ARTICLE)

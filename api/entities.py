@@ -14,7 +14,6 @@ from api.filters import apply
 from api.models import Entity, EntityName, Event, Participant, utcnow
 from api.pagination import Order, page
 from api.resolve import find_entity, index_entity
-from api.responses import json_page
 from schemas.common import aware
 from schemas.entities import (
     EntityDetailSchema,
@@ -98,7 +97,7 @@ class Entities(MethodView):
         and ё/е do not matter).
         """
         query = apply(Entity.select(), args, ENTITY_FILTERS)
-        return json_page(page(query, ORDER, args, lambda rows: [entity_dict(e) for e in rows]))
+        return page(query, ORDER, args, lambda rows: [entity_dict(e) for e in rows])
 
     @blp.arguments(
         EntityWriteSchema,

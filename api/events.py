@@ -16,7 +16,7 @@ from api.event_query import event_query
 from api.event_read import event_fragments, load_event, load_events
 from api.event_write import write_event
 from api.models import Event
-from api.pagination import page
+from api.pagination import envelope
 from schemas.events import (
     EXAMPLE_EVENT,
     EXAMPLE_EVENT_WRITE,
@@ -45,7 +45,7 @@ def event_page(args: dict, within=None):
     if within is not None:
         query = query.where(within)
     documents = event_fragments if args.get("format") == "json" else load_events
-    return page(
+    return envelope(
         query.objects(SimpleNamespace), order, args, lambda rows: documents([r.id for r in rows])
     )
 

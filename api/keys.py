@@ -11,7 +11,6 @@ from api.db import database
 from api.errors import Problem
 from api.models import API_ROLES, ApiKey
 from api.pagination import Order, page
-from api.responses import json_page
 from schemas.common import aware
 from schemas.keys import KeyCreatedSchema, KeyListArgs, KeyPageSchema, KeySchema, KeyWriteSchema
 
@@ -52,8 +51,7 @@ class Keys(MethodView):
 
         Revoked ones too; the secret itself is never shown again, only its prefix.
         """
-        listed = page(ApiKey.select(), ORDER, args, lambda rows: [key_dict(k) for k in rows])
-        return json_page(listed)
+        return page(ApiKey.select(), ORDER, args, lambda rows: [key_dict(k) for k in rows])
 
     @blp.arguments(KeyWriteSchema, example={"role": "editor", "name": "review desk"})
     @blp.response(201, KeyCreatedSchema)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import peewee as pw
-from flask import request
+from flask import Response, request
 
 from api.errors import FieldErrors
+from api.responses import json_response
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,14 @@ def next_url(cursor: str) -> str:
     return f"{request.base_url}?{urlencode(args)}"
 
 
-def page(
+def envelope(
     query: pw.ModelSelect,
     order: Order,
     args: dict,
     serialize: Callable[[list], list],
-):
-    """One page of ``query`` in ``order`` as the list envelope, with its ``Link`` header."""
+) -> tuple[dict, int, dict]:
+    """One page of ``query`` in ``order``: the list envelope, its status and its ``Link``
+    header, for a view that writes it itself (the event list, in several formats)."""
     limit = args["limit"]
     if args.get("cursor"):
         query = query.where(decode_cursor(order, args["cursor"]))
@@ -125,3 +127,16 @@ def page(
         "meta": {"limit": limit, "sort": order.name},
     }
     return body, 200, headers
+
+
+def page(
+    query: pw.ModelSelect,
+    order: Order,
+    args: dict,
+    serialize: Callable[[list], list],
+) -> Response:
+    """One page of ``query`` in ``order`` as the JSON list envelope, with its ``Link`` header.
+
+    ``serialize`` gives the documented shape already, so orjson writes it (``responses``).
+    """
+    return json_response(*envelope(query, order, args, serialize))

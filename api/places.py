@@ -14,7 +14,6 @@ from api.filters import apply
 from api.models import Event, Place, PlaceName, utcnow
 from api.pagination import Order, page
 from api.resolve import find_place, index_place
-from api.responses import json_page
 from schemas.common import aware
 from schemas.entities import (
     PlaceDetailSchema,
@@ -73,7 +72,7 @@ class Places(MethodView):
         or of one of its words).
         """
         query = apply(Place.select(), args, PLACE_FILTERS)
-        return json_page(page(query, ORDER, args, lambda rows: [place_dict(p) for p in rows]))
+        return page(query, ORDER, args, lambda rows: [place_dict(p) for p in rows])
 
     @blp.arguments(
         PlaceInlineSchema,

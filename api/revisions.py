@@ -17,7 +17,6 @@ from api.errors import Problem
 from api.event_read import load_events
 from api.models import Event, EventRevision
 from api.pagination import Order, page
-from api.responses import json_page
 from schemas.common import aware
 from schemas.events import EventSchema
 from schemas.revisions import RevisionListArgs, RevisionPageSchema
@@ -111,4 +110,4 @@ class EventRevisions(MethodView):
             and Event.get_or_none(Event.id == event_id) is None
         ):
             raise Problem(404, f"No event with id {event_id}.")
-        return json_page(page(query, ORDER, args, lambda rows: [revision_dict(r) for r in rows]))
+        return page(query, ORDER, args, lambda rows: [revision_dict(r) for r in rows])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Response
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
@@ -10,7 +11,6 @@ from api.errors import Problem
 from api.filters import apply
 from api.models import Source, Topic
 from api.pagination import Order, page
-from api.responses import json_page
 from schemas.topics import (
     SourceListArgs,
     SourcePageSchema,
@@ -34,9 +34,9 @@ TOPIC_FILTERS = {"updated_since": lambda since: changed_since("topic", Topic.slu
 SOURCE_FILTERS = {"updated_since": lambda since: changed_since("source", Source.id, since)}
 
 
-def cached(result: tuple) -> tuple:
-    body, status, headers = result
-    return body, status, {**headers, **CACHE_CONTROL}
+def cached(response: Response) -> Response:
+    response.headers.update(CACHE_CONTROL)
+    return response
 
 
 def source_dict(source: Source) -> dict:
@@ -72,8 +72,7 @@ class Topics(MethodView):
         """
         order = Order("slug", (Topic.slug,))
         query = apply(Topic.select(), args, TOPIC_FILTERS)
-        listed = page(query, order, args, lambda rows: [topic_dict(t) for t in rows])
-        return json_page(cached(listed))
+        return cached(page(query, order, args, lambda rows: [topic_dict(t) for t in rows]))
 
 
 @blp.route("/<slug>")
@@ -103,8 +102,7 @@ class Sources(MethodView):
         """
         order = Order("id", (Source.id,))
         query = apply(Source.select(), args, SOURCE_FILTERS)
-        listed = page(query, order, args, lambda rows: [source_dict(s) for s in rows])
-        return json_page(cached(listed))
+        return cached(page(query, order, args, lambda rows: [source_dict(s) for s in rows]))
 
 
 @sources_blp.route("/<int:source_id>")
