@@ -98,6 +98,27 @@ def _event_search() -> None:
     search.fill_event_search()
 
 
+# The index of a foreign key (peewee makes one for each) where a wider index leads with the
+# same column: lookups, foreign-key checks and cascades use the wider one, so these only cost
+# writes, loads and disk. (index, table, column); the wider index in the comment.
+REDUNDANT_INDEXES = (
+    ("event_venue_id", "event", "venue_id"),  # (venue_id, start_date, id)
+    ("event_parent_id", "event", "parent_id"),  # (parent_id, start_date, id)
+    ("participant_event_id", "participant", "event_id"),  # (event_id, entity_id), unique
+    ("participant_entity_id", "participant", "entity_id"),  # (entity_id, start_date, event_id)
+    ("event_topic_event_id", "event_topic", "event_id"),  # the key (event_id, topic_id)
+    ("event_topic_topic_id", "event_topic", "topic_id"),  # (topic_id, start_date, event_id)
+    ("event_country_event_id", "event_country", "event_id"),  # the key (event_id, country)
+    ("event_article_event_id", "event_article", "event_id"),  # the key (event_id, article_id)
+    ("event_article_article_id", "event_article", "article_id"),  # (article_id, event_id)
+)
+
+
+def _redundant_indexes() -> None:
+    for index, _, _ in REDUNDANT_INDEXES:
+        database.execute_sql(f"DROP INDEX IF EXISTS {index}")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, "initial schema", _initial),
     (2, "api keys", _api_keys),
@@ -106,6 +127,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (5, "indexes for updated_since", _updated_at_indexes),
     (6, "date-ordered copies for the event filters", _postings),
     (7, "a search document per event", _event_search),
+    (8, "no indexes that wider ones cover", _redundant_indexes),
 ]
 
 LATEST = MIGRATIONS[-1][0]

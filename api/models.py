@@ -171,8 +171,14 @@ class Event(Timestamped):
     start_date = pw.DateField()
     end_date = pw.DateField()
     date_precision = pw.CharField(max_length=8, default="day")
-    venue = pw.ForeignKeyField(Place, null=True, backref="events", on_delete="SET NULL")
-    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    # Foreign keys here and below get no index of their own where a wider index leads with
+    # them (the one that serves their filter, or the table's key): it serves the key's checks.
+    venue = pw.ForeignKeyField(
+        Place, null=True, backref="events", on_delete="SET NULL", index=False
+    )
+    parent = pw.ForeignKeyField(
+        "self", null=True, backref="children", on_delete="SET NULL", index=False
+    )
     status = pw.CharField(max_length=16, default="auto")
     confidence = pw.DoubleField(null=True)
     venue_country = pw.CharField(max_length=2, null=True)  # the venue's, copied (api.postings)
@@ -191,8 +197,8 @@ class Event(Timestamped):
 class Participant(BaseModel):
     """An entity taking part in an event, with its role and position there."""
 
-    event = pw.ForeignKeyField(Event, backref="participants", on_delete="CASCADE")
-    entity = pw.ForeignKeyField(Entity, backref="participations", on_delete="RESTRICT")
+    event = pw.ForeignKeyField(Event, backref="participants", on_delete="CASCADE", index=False)
+    entity = pw.ForeignKeyField(Entity, backref="participations", on_delete="RESTRICT", index=False)
     role = pw.CharField(max_length=16, default="participant")
     position = pw.TextField(null=True)
     # The event's start date, copied (api.postings) so `participant=` pages in date order.
@@ -203,8 +209,8 @@ class Participant(BaseModel):
 
 
 class EventTopic(BaseModel):
-    event = pw.ForeignKeyField(Event, on_delete="CASCADE")
-    topic = pw.ForeignKeyField(Topic, on_delete="RESTRICT")
+    event = pw.ForeignKeyField(Event, on_delete="CASCADE", index=False)
+    topic = pw.ForeignKeyField(Topic, on_delete="RESTRICT", index=False)
     start_date = pw.DateField(null=True)  # the event's, copied (api.postings)
 
     class Meta:
@@ -218,7 +224,7 @@ class EventCountry(BaseModel):
     Derived, never written by hand: it lets `country=` page in date order from an index.
     """
 
-    event = pw.ForeignKeyField(Event, on_delete="CASCADE")
+    event = pw.ForeignKeyField(Event, on_delete="CASCADE", index=False)
     country = pw.CharField(max_length=2)
     start_date = pw.DateField()
 
@@ -231,8 +237,8 @@ class EventCountry(BaseModel):
 class EventArticle(BaseModel):
     """Which articles report an event."""
 
-    event = pw.ForeignKeyField(Event, on_delete="CASCADE")
-    article = pw.ForeignKeyField(Article, on_delete="CASCADE")
+    event = pw.ForeignKeyField(Event, on_delete="CASCADE", index=False)
+    article = pw.ForeignKeyField(Article, on_delete="CASCADE", index=False)
 
     class Meta:
         primary_key = pw.CompositeKey("event", "article")

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import peewee as pw
@@ -155,14 +157,42 @@ def fill_event_search() -> None:
     if is_postgres():
         database.execute_sql(_PG_SEARCH_ROWS)
         return
-    database.execute_sql(
-        f"INSERT INTO event_search(rowid, doc) SELECT {_SQLITE_KEY.format(row='e')},"
-        f" {_doc('e', postgres=False)} FROM event e ORDER BY e.start_date, e.id"
-    )
+    with _bulk("event_search"):
+        database.execute_sql(
+            f"INSERT INTO event_search(rowid, doc) SELECT {_SQLITE_KEY.format(row='e')},"
+            f" {_doc('e', postgres=False)} FROM event e ORDER BY e.start_date, e.id"
+        )
     # One b-tree segment instead of the many a bulk insert leaves: checking one event's
     # document (a page led by another filter) then seeks one segment, not each of them
     # (17 µs instead of 195 µs at a million events).
     database.execute_sql("INSERT INTO event_search(event_search) VALUES('optimize')")
+
+
+def rebuild_article_search() -> None:
+    """Index every article's text again (SQLite; PostgreSQL's vectors are generated columns)."""
+    if is_postgres():
+        return
+    with _bulk("article_fts"):
+        database.execute_sql("INSERT INTO article_fts(article_fts) VALUES('rebuild')")
+
+
+# FTS5 writes the terms it gathers in memory as a new segment each time they pass
+# ``hashsize`` (1 MB by default), then merges those segments. A bulk fill given 64 MB writes
+# and merges far fewer: the event search of a 100k load took 7.9-8.0 s instead of 9.2-10.1 s.
+_DEFAULT_HASHSIZE = 1024 * 1024
+_BULK_HASHSIZE = 64 * 1024 * 1024
+
+
+@contextmanager
+def _bulk(table: str) -> Iterator[None]:
+    """``table`` (an FTS5 table) keeps up to 64 MB of new terms in memory meanwhile."""
+    database.execute_sql(f"INSERT INTO {table}({table}, rank) VALUES('hashsize', {_BULK_HASHSIZE})")
+    try:
+        yield
+    finally:
+        database.execute_sql(
+            f"INSERT INTO {table}({table}, rank) VALUES('hashsize', {_DEFAULT_HASHSIZE})"
+        )
 
 
 def words(text: str) -> list[str]:

@@ -843,7 +843,7 @@ def _sqlite_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> None
         for _, sql in state.indexes:
             database.execute_sql(sql)
         echo("building the full-text indexes ...")
-        database.execute_sql("INSERT INTO article_fts(article_fts) VALUES('rebuild')")
+        search.rebuild_article_search()
         search.fill_event_search()
         if any(name.startswith("change_log_") for name, _ in state.triggers):
             changes.log_created(LOADED_TABLES)

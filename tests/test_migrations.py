@@ -111,3 +111,31 @@ def test_version_6_with_data_upgrades_to_one_search_document_per_event(seeded, c
               "articles": [article]},
     ).json["id"]  # fmt: skip
     assert [e["id"] for e in client.get("/v1/events?q=xylophone").json["data"]] == [event]
+
+
+def test_version_7_drops_the_indexes_wider_ones_cover(seeded, client, db):
+    from api.migrations import REDUNDANT_INDEXES
+
+    queries = ("topic=diplomacy", "participant=1", "country=NO", "limit=500")
+    before = {q: client.get(f"/v1/events?{q}").json["data"] for q in queries}
+    for index, table, column in REDUNDANT_INDEXES:  # as versions 1 to 7 made them
+        db.execute_sql(f"CREATE INDEX {index} ON {table} ({column})")
+    SchemaVersion.delete().where(SchemaVersion.version == 8).execute()
+
+    assert upgrade() == [8]
+
+    left = {i.name for _, table, _ in REDUNDANT_INDEXES for i in db.get_indexes(table)}
+    assert not {index for index, _, _ in REDUNDANT_INDEXES} & left
+    for q in queries:
+        assert client.get(f"/v1/events?{q}").json["data"] == before[q], q
+
+
+def test_no_index_is_a_prefix_of_another_on_the_same_table(db):
+    """Every index serves a lookup no wider one does (the load builds each, writes keep each)."""
+    for table in db.get_tables():
+        indexes = [tuple(i.columns) for i in db.get_indexes(table)]
+        if db.get_primary_keys(table) != ["id"]:
+            indexes.append(tuple(db.get_primary_keys(table)))
+        for a in indexes:
+            for b in indexes:
+                assert a == b or b[: len(a)] != a, (table, a, b)
