@@ -1,11 +1,11 @@
 """gzip for large responses, when the client takes it.
 
-Registered before every other ``after_request`` hook so that it runs after
-them all (Flask runs them last-registered first): the ``ETag`` is computed on,
-304s decided by, and the docs page's script hashes read from the plain body.
-The tag is kept as is for the gzip variant: ``Vary: Accept-Encoding`` keeps
-caches apart, no range requests are served, and a client's ``If-Match`` must
-work with whatever tag it was given.
+Registered before the other ``after_request`` hooks but one so that it runs after
+them (Flask runs them last-registered first): the ``ETag`` is computed on, and the
+docs page's script hashes read from, the plain body. The gzip variant is a
+representation of its own, so its tag gets ``-gzip`` inside the quotes; the 304 is
+decided after this (``api.conditional.not_modified``), on the variant's own tag, and
+``If-Match`` takes either tag (``api.conditional.check_if_match``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import gzip
 
 from flask import Flask, Response, request
+
+from api.conditional import GZIP_SUFFIX
 
 MIN_SIZE = 1024
 _TEXTUAL = ("application/json", "application/yaml", "application/javascript")
@@ -38,8 +40,12 @@ def compress(response: Response) -> Response:
     data = response.get_data()
     if len(data) < MIN_SIZE:
         return response
-    response.set_data(gzip.compress(data, compresslevel=6))
+    # mtime=0: the same plain body, the same gzip bytes, as a strong tag promises.
+    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
+    tag, weak = response.get_etag()
+    if tag:
+        response.set_etag(tag + GZIP_SUFFIX, weak)
     return response
 
 

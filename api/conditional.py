@@ -3,6 +3,12 @@
 Two reviewers never overwrite each other: an edit of an event names the version
 it was made on (``If-Match``), checked in the edit's own transaction with the
 event's row locked, so a stale version is a 412 and nothing is written.
+
+Each content coding of an answer is a representation of its own (RFC 9110 §8.8.3): the
+gzip variant's tag is the plain one's with ``-gzip`` inside the quotes (``api.compression``
+sets it). So the tag is made on the plain body (``tag_read``, before gzip), and whether
+the client already holds the variant it would get is decided once gzip has chosen it
+(``not_modified``, after gzip). ``If-Match`` takes the tag of either variant.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ import json
 from flask import Response, request
 
 from api.errors import Problem
+
+GZIP_SUFFIX = "-gzip"
 
 
 def tag_of(data) -> str:
@@ -28,7 +36,10 @@ def check_if_match(current: str, what: str = "resource") -> None:
         raise Problem(
             428, f"Send `If-Match` with the `ETag` of the {what} (from a GET) to change it."
         )
-    if not (if_match.star_tag or if_match.contains(current)):
+    # Either coding's tag of the current version: a client given the gzip variant may edit.
+    if not (
+        if_match.star_tag or if_match.contains(current) or if_match.contains(current + GZIP_SUFFIX)
+    ):
         raise Problem(
             412,
             f"The {what} has changed since that `ETag`: get it again and redo the change "
@@ -37,12 +48,28 @@ def check_if_match(current: str, what: str = "resource") -> None:
         )
 
 
-def conditional_get(response: Response) -> Response:
-    """``after_request``: tag every 200 read under /v1 and answer 304 when the tag still holds."""
-    if request.method not in ("GET", "HEAD") or response.status_code != 200:
-        return response
-    if not request.path.startswith("/v1/") or response.direct_passthrough:
-        return response
-    if "ETag" not in response.headers:
+def _tagged_read(response: Response) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and request.path.startswith("/v1/")
+        and not response.direct_passthrough
+    )
+
+
+def tag_read(response: Response) -> Response:
+    """``after_request`` (before gzip): tag every 200 read under /v1 by its plain body."""
+    if _tagged_read(response) and "ETag" not in response.headers:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    return response.make_conditional(request)
+    return response
+
+
+def not_modified(response: Response) -> Response:
+    """``after_request`` (the last, after gzip): 304 when the client holds this variant.
+
+    The 304 keeps the headers a 200 would have (``ETag``, ``Vary``); Werkzeug drops the
+    body and the content headers.
+    """
+    if _tagged_read(response) and "ETag" in response.headers:
+        response.make_conditional(request)
+    return response

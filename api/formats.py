@@ -18,10 +18,12 @@ import icalendar
 from flask import Response, request
 
 from api.errors import Problem
-from api.models import Event
+from api.models import EVENT_TYPES, Entity, Event, Place
 from api.responses import json_response
 
 JSON = "application/json"
+# Entity id -> Wikidata id, place id -> GeoNames id.
+Links = tuple[dict[int, str], dict[int, int]]
 MEDIA_TYPES = {
     "json": JSON,
     "csv": "text/csv",
@@ -52,10 +54,33 @@ CSV_COLUMNS = (
     "article_ids",
     "created_at",
     "updated_at",
+    # Added after the first columns, so readers by position keep working. The participant_*
+    # lists are aligned with participant_ids and participants: item i is participant i.
+    "participant_kinds",
+    "participant_countries",
+    "participant_roles",
+    "participant_positions",
+    "cameo",
 )
-SCHEMA_TYPES = {"person": "Person", "organization": "Organization", "country": "Country"}
+# Cells that are numbers (or lists of them) as written here: never a formula, and a negative
+# coordinate must stay a number. Every other cell is text and is neutralised (`_cell`).
+CSV_NUMERIC = frozenset(
+    ("id", "confidence", "venue_id", "lat", "lon", "parent_id", "participant_ids", "article_ids")
+)
+# What a spreadsheet reads as the start of a formula (OWASP "CSV Injection"), and the quote
+# itself, so that one leading quote is always ours and a reader can drop it.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+UTF8_BOM = "\ufeff".encode()
+# A country taking part in an event is outside schema.org's range of `attendee` (Person or
+# Organization): it takes part through its government, so the attendee is that
+# GovernmentOrganization (its own id, a fragment of the entity's), whose `areaServed` is the
+# Country itself (the entity's id and links). Readers keep every attendee a valid one, and
+# the country stays a Country.
+SCHEMA_TYPES = {"person": "Person", "organization": "Organization"}
 ICAL_STATUS = {"auto": "TENTATIVE", "reviewed": "CONFIRMED", "rejected": "CANCELLED"}
 JOIN = "; "
+WIKIDATA = "https://www.wikidata.org/entity/"
+GEONAMES = "https://sws.geonames.org/{}/"
 
 
 def _day(value) -> dt.date:
@@ -79,14 +104,34 @@ def _stamp(value) -> dt.datetime:
 # --- CSV ----------------------------------------------------------------------
 
 
-def events_csv(events: list[dict], **_) -> bytes:
-    """One row per event under a header; lists joined with ``"; "``; UTF-8, CRLF lines."""
+def _join(items) -> str:
+    """Items in one cell, split back exactly: ``"; "`` between them, and within an item a
+    backslash before each backslash and each semicolon (``a;b`` is ``a\\;b``), so the only
+    bare ``;`` is a separator. A missing value (``None``) is an empty item."""
+    return JOIN.join(_text(x).replace("\\", "\\\\").replace(";", "\\;") for x in items)
+
+
+def _cell(column: str, value) -> str:
+    """A cell's text; a text cell that a spreadsheet would take for a formula (or that
+    starts with a quote) gets a ``'`` in front: drop one leading ``'`` to read it back."""
+    text = _text(value)
+    if column not in CSV_NUMERIC and text.startswith(CSV_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def events_csv(events: list[dict], *, bom: bool = False, **_) -> bytes:
+    """One row per event under a header; UTF-8 (with a byte order mark when ``bom``), CRLF.
+
+    Lists are joined by ``_join``; text cells are neutralised by ``_cell``.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for e in events:
         venue = e.get("venue") or {}
-        entities = [p["entity"] for p in e["participants"]]
+        participants = e["participants"]
+        entities = [p["entity"] for p in participants]
         countries = dict.fromkeys(x["country"] for x in entities if x.get("country"))
         row = {
             **{k: e.get(k) for k in CSV_COLUMNS},
@@ -95,21 +140,33 @@ def events_csv(events: list[dict], **_) -> bytes:
             "venue_country": venue.get("country"),
             "lat": venue.get("lat"),
             "lon": venue.get("lon"),
-            "participant_ids": JOIN.join(str(x["id"]) for x in entities),
-            "participants": JOIN.join(x["name"] for x in entities),
-            "countries": JOIN.join(countries),
-            "topics": JOIN.join(t["slug"] for t in e["topics"]),
-            "article_ids": JOIN.join(str(a["id"]) for a in e["articles"]),
+            "participant_ids": _join(x["id"] for x in entities),
+            "participants": _join(x["name"] for x in entities),
+            "countries": _join(countries),
+            "topics": _join(t["slug"] for t in e["topics"]),
+            "article_ids": _join(a["id"] for a in e["articles"]),
+            "participant_kinds": _join(x["kind"] for x in entities),
+            "participant_countries": _join(x.get("country") for x in entities),
+            "participant_roles": _join(p.get("role") for p in participants),
+            "participant_positions": _join(p.get("position") for p in participants),
+            "cameo": e.get("cameo", EVENT_TYPES.get(e.get("type"))),
         }
-        writer.writerow([_text(row[k]) for k in CSV_COLUMNS])
-    return out.getvalue().encode("utf-8")
+        writer.writerow([_cell(k, row[k]) for k in CSV_COLUMNS])
+    return (UTF8_BOM if bom else b"") + out.getvalue().encode("utf-8")
 
 
 # --- JSON-LD (schema.org) ---------------------------------------------------------
 
 
-def event_jsonld(e: dict, base: str, children: dict[int, list[int]] | None = None) -> dict:
-    """One event as a schema.org ``Event`` (without ``@context``)."""
+def event_jsonld(
+    e: dict,
+    base: str,
+    children: dict[int, list[int]] | None = None,
+    links: Links | None = None,
+) -> dict:
+    """One event as a schema.org ``Event`` (without ``@context``); ``links`` are the
+    Wikidata ids of its entities and the GeoNames ids of its venue (``same_as``)."""
+    wikidata, geonames = links or ({}, {})
     node: dict = {
         "@type": "Event",
         "@id": f"{base}/v1/events/{e['id']}",
@@ -127,6 +184,8 @@ def event_jsonld(e: dict, base: str, children: dict[int, list[int]] | None = Non
         }
         if venue.get("aliases"):
             place["alternateName"] = venue["aliases"]
+        if geonames.get(venue["id"]):
+            place["sameAs"] = GEONAMES.format(geonames[venue["id"]])
         if venue.get("country"):
             place["address"] = {"@type": "PostalAddress", "addressCountry": venue["country"]}
         if venue.get("lat") is not None and venue.get("lon") is not None:
@@ -139,13 +198,20 @@ def event_jsonld(e: dict, base: str, children: dict[int, list[int]] | None = Non
     attendees = []
     for p in e["participants"]:
         entity = p["entity"]
-        who: dict = {
-            "@type": SCHEMA_TYPES.get(entity["kind"], "Thing"),
-            "@id": f"{base}/v1/entities/{entity['id']}",
-            "name": entity["name"],
-        }
+        url = f"{base}/v1/entities/{entity['id']}"
+        who: dict = {"@type": SCHEMA_TYPES.get(entity["kind"], "Organization"), "@id": url}
+        if entity["kind"] == "country":
+            who = {"@type": "GovernmentOrganization", "@id": f"{url}#government"}
+            country = {"@type": "Country", "@id": url, "name": entity["name"]}
+            if entity.get("country"):
+                country["identifier"] = entity["country"]
+            who["areaServed"] = country
+        who["name"] = entity["name"]
         if entity.get("aliases"):
             who["alternateName"] = entity["aliases"]
+        if wikidata.get(entity["id"]):
+            # The Wikidata item is the country's (areaServed), or the person's or body's.
+            who.get("areaServed", who)["sameAs"] = WIKIDATA + wikidata[entity["id"]]
         if entity["kind"] == "person" and p.get("position"):
             who["jobTitle"] = p["position"]
         if entity["kind"] == "person" and entity.get("country"):
@@ -182,15 +248,34 @@ def event_jsonld(e: dict, base: str, children: dict[int, list[int]] | None = Non
     return node
 
 
-def events_jsonld(events: list[dict], *, base: str, many: bool = True, children=None, **_) -> bytes:
+def events_jsonld(
+    events: list[dict], *, base: str, many: bool = True, children=None, links=None, **_
+) -> bytes:
     """A ``@graph`` of schema.org ``Event``s (one ``Event`` when not ``many``)."""
-    nodes = [event_jsonld(e, base, children) for e in events]
+    nodes = [event_jsonld(e, base, children, links) for e in events]
     body = {"@graph": nodes} if many else nodes[0]
     doc = {"@context": "https://schema.org", **body}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 # --- iCalendar (RFC 5545) -----------------------------------------------------------
+
+
+def calendar_span(e: dict) -> tuple[dt.date, dt.date]:
+    """The all-day span of an event as DTSTART and an exclusive DTEND.
+
+    RFC 5545 has no imprecise dates: a date known to the month (or year) only is shown
+    as the whole month (or year) it lies in, from the 1st of its first to the 1st after
+    its last, and marked TRANSPARENT (not busy time: the event takes some day of it).
+    """
+    start, end = _day(e["start_date"]), _day(e["end_date"])
+    precision = e.get("date_precision") or "day"
+    if precision == "month":
+        after = dt.date(end.year + end.month // 12, end.month % 12 + 1, 1)
+        return start.replace(day=1), after
+    if precision == "year":
+        return dt.date(start.year, 1, 1), dt.date(end.year + 1, 1, 1)
+    return start, end + dt.timedelta(days=1)
 
 
 def events_ics(events: list[dict], *, base: str, **_) -> bytes:
@@ -206,8 +291,11 @@ def events_ics(events: list[dict], *, base: str, **_) -> bytes:
         item.add("uid", url)
         item.add("dtstamp", _stamp(e.get("updated_at") or dt.datetime.now(dt.UTC)))
         item.add("summary", e["title"])
-        item.add("dtstart", _day(e["start_date"]))
-        item.add("dtend", _day(e["end_date"]) + dt.timedelta(days=1))
+        start, end = calendar_span(e)
+        item.add("dtstart", start)
+        item.add("dtend", end)
+        if e.get("date_precision") in ("month", "year"):
+            item.add("transp", "TRANSPARENT")  # some day of it, not all of it
         item.add("status", ICAL_STATUS.get(e["status"], "TENTATIVE"))
         item.add("url", url)
         if e.get("created_at"):
@@ -222,7 +310,9 @@ def events_ics(events: list[dict], *, base: str, **_) -> bytes:
                 item.add("geo", (venue["lat"], venue["lon"]))
         if e["topics"]:
             item.add("categories", [t["label"] for t in e["topics"]])
-        lines = [
+        imprecise = e.get("date_precision") in ("month", "year")
+        lines = [f"Date known to the {e['date_precision']} only."] if imprecise else []
+        lines += [
             p["entity"]["name"] + (f" ({p['position']})" if p.get("position") else "")
             for p in e["participants"]
         ]
@@ -313,11 +403,31 @@ def children_of(ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
-def render(fmt: str, events: list[dict], *, many: bool) -> tuple[bytes, str]:
-    """``events`` in ``fmt``: the bytes and the Content-Type."""
+def same_as(events: list[dict]) -> Links:
+    """The Wikidata ids of the events' entities and the GeoNames ids of their venues."""
+    entity_ids = {p["entity"]["id"] for e in events for p in e["participants"]}
+    place_ids = {e["venue"]["id"] for e in events if e.get("venue")}
+    wikidata = dict(
+        Entity.select(Entity.id, Entity.wikidata_id)
+        .where(Entity.id.in_(sorted(entity_ids)), Entity.wikidata_id.is_null(False))
+        .tuples()
+    )
+    geonames = dict(
+        Place.select(Place.id, Place.geonames_id)
+        .where(Place.id.in_(sorted(place_ids)), Place.geonames_id.is_null(False))
+        .tuples()
+    )
+    return wikidata, geonames
+
+
+def render(fmt: str, events: list[dict], *, many: bool, bom: bool = False) -> tuple[bytes, str]:
+    """``events`` in ``fmt``: the bytes and the Content-Type (``bom``: CSV only)."""
     base = request.host_url.rstrip("/")
-    children = children_of([e["id"] for e in events]) if fmt == "jsonld" and events else None
-    content = RENDERERS[fmt](events, base=base, many=many, children=children)
+    children = links = None
+    if fmt == "jsonld" and events:
+        children = children_of([e["id"] for e in events])
+        links = same_as(events)
+    content = RENDERERS[fmt](events, base=base, many=many, children=children, links=links, bom=bom)
     return content, MEDIA_TYPES[fmt] + CHARSET.get(fmt, "")
 
 
@@ -329,7 +439,12 @@ def _unpack(result) -> tuple[object, int, dict]:
 
 
 _OTHER_FORMATS_DOC = {
-    "csv": ({"type": "string"}, "One row per event with a header, lists joined by `; `."),
+    "csv": (
+        {"type": "string"},
+        "One row per event with a header; lists joined by `; ` (`\\` and `;` within an item "
+        "escaped by a `\\`); a text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage "
+        "return or `'` has a `'` put in front (`bom=true`: a UTF-8 byte order mark first).",
+    ),
     "jsonld": ({"type": "object"}, "schema.org `Event`s as JSON-LD."),
     "ics": ({"type": "string"}, "iCalendar (RFC 5545): one all-day `VEVENT` per event."),
     "geojson": (
@@ -337,6 +452,73 @@ _OTHER_FORMATS_DOC = {
         "GeoJSON: one feature per event at its venue (null geometry without coordinates).",
     ),
 }
+
+
+# The seed's OSCE Ministerial Council (event 1) in each format, for the document's examples.
+_SEED_TITLE = "32-е заседание Совета министров иностранных дел ОБСЕ"
+_SEED_URL = "http://127.0.0.1:8000/v1/events/1"
+_SEED_CSV = (
+    "id,title,type,start_date,end_date,date_precision,status,confidence,venue_id,venue,"
+    "venue_country,lat,lon,parent_id,participant_ids,participants,countries,topics,"
+    "article_ids,created_at,updated_at,participant_kinds,participant_countries,"
+    "participant_roles,participant_positions,cameo\r\n"
+    f"1,{_SEED_TITLE},multilateral-meeting,2025-12-05,2025-12-05,day,reviewed,,1,Vienna,AT,"
+    "48.20849,16.37208,,1,ОБСЕ,AT,diplomacy; security,1,2025-12-05T12:00:00+00:00,"
+    "2025-12-05T12:00:00+00:00,organization,AT,organizer,,044\r\n"
+)
+_SEED_ICS = "\r\n".join(
+    [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Annals//Annals API//EN",
+        "BEGIN:VEVENT",
+        f"SUMMARY:{_SEED_TITLE}",
+        "DTSTART;VALUE=DATE:20251205",
+        "DTEND;VALUE=DATE:20251206",
+        f"UID:{_SEED_URL}",
+        "CATEGORIES:Diplomacy,Security",
+        "GEO:48.20849;16.37208",
+        "LOCATION:Vienna\\, AT",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+)
+_SEED_JSONLD = {
+    "@type": "Event",
+    "@id": _SEED_URL,
+    "identifier": 1,
+    "name": _SEED_TITLE,
+    "startDate": "2025-12-05",
+    "endDate": "2025-12-05",
+    "location": {"@type": "Place", "name": "Vienna", "alternateName": ["Вена", "Wien"]},
+    "attendee": [{"@type": "Organization", "name": "ОБСЕ", "alternateName": ["OSCE"]}],
+}
+_SEED_FEATURE = {
+    "type": "Feature",
+    "id": 1,
+    "geometry": {"type": "Point", "coordinates": [16.37208, 48.20849]},
+    "properties": {
+        "title": _SEED_TITLE,
+        "type": "multilateral-meeting",
+        "start_date": "2025-12-05",
+        "venue": "Vienna",
+        "participants": ["ОБСЕ"],
+        "url": _SEED_URL,
+    },
+}
+
+
+def format_example(fmt: str, *, many: bool):
+    """What the document shows as an answer in ``fmt`` (of one event, or a list of it)."""
+    if fmt == "csv":
+        return _SEED_CSV
+    if fmt == "ics":
+        return _SEED_ICS
+    if fmt == "jsonld":
+        context = {"@context": "https://schema.org"}
+        return {**context, "@graph": [_SEED_JSONLD]} if many else {**context, **_SEED_JSONLD}
+    return {"type": "FeatureCollection", "features": [_SEED_FEATURE]} if many else _SEED_FEATURE
 
 
 def negotiated(blp, *, many: bool):
@@ -360,14 +542,15 @@ def negotiated(blp, *, many: bool):
                 response.vary.add("Accept")
                 return response
             events = body["data"] if many else [body]
-            content, media_type = render(fmt, events, many=many)
+            bom = fmt == "csv" and bool(args.get("bom"))
+            content, media_type = render(fmt, events, many=many, bom=bom)
             response = Response(content, status=status, content_type=media_type)
             for name, value in headers.items():
                 response.headers[name] = value
             etag = headers.get("ETag")
             if etag and etag.endswith('"'):
                 # Each representation is its own entity: its tag must differ from JSON's.
-                response.headers["ETag"] = f'{etag[:-1]}-{fmt}"'
+                response.headers["ETag"] = f'{etag[:-1]}-{fmt}{"-bom" if bom else ""}"'
             if fmt in FILENAMES:
                 response.headers["Content-Disposition"] = f'inline; filename="{FILENAMES[fmt]}"'
             response.vary.add("Accept")
@@ -380,6 +563,7 @@ def negotiated(blp, *, many: bool):
                 schema={**schema, "description": description},
                 content_type=MEDIA_TYPES[fmt],
                 success=True,
+                example=format_example(fmt, many=many),
             )(documented)
         return blp.problem(406, "No offered format is acceptable (and no `format=` given)")(
             documented

@@ -6,7 +6,10 @@
   ``RATELIMIT_STORAGE_URI`` names one (shared by every worker). Answers carry the
   IETF draft's ``RateLimit-Limit``/``-Remaining``/``-Reset`` (seconds to go) and
   ``RateLimit-Policy``; a 429 is a problem document with ``Retry-After``.
-- CORS only for the origins of ``CORS_ORIGINS`` (comma-separated; empty: none).
+- CORS only for the origins of ``CORS_ORIGINS`` (comma-separated; empty: none). When set,
+  every answer of a CORS path carries ``Vary: Origin``: flask-cors's ``vary_header`` adds
+  it only when several origins could be echoed, yet the answer to one allowed origin
+  differs from that to any other too (no CORS headers at all).
 - ``nosniff``, no referrer, no framing, and a Content Security Policy: nothing at
   all for API answers; for the docs page, its own scripts (the inline one by hash).
 """
@@ -22,6 +25,8 @@ import time
 from flask import Flask, Response, request
 from flask_cors import CORS
 from flask_limiter import Limiter
+from werkzeug.datastructures import HeaderSet
+from werkzeug.http import parse_set_header
 
 from api import auth
 from api.blueprint import Blueprint
@@ -37,6 +42,7 @@ _EXPOSED = [
     "RateLimit-Reset",
     "RateLimit-Policy",
 ]
+_CORS_PATHS = (r"/v1/*", r"/openapi.*")  # flask-cors resources: patterns matched at the start
 _API_CSP = "default-src 'none'; frame-ancestors 'none'"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
@@ -112,6 +118,19 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _vary_on_origin(response: Response) -> Response:
+    """``after_request`` (after flask-cors's): ``Vary: Origin`` on every CORS path's answer,
+    the ``Vary`` lines (flask-cors adds one of its own) merged into one."""
+    if not any(re.match(pattern, request.path) for pattern in _CORS_PATHS):
+        return response
+    vary = HeaderSet()
+    for line in response.headers.getlist("Vary"):
+        vary.update(parse_set_header(line))
+    vary.add("Origin")
+    response.headers["Vary"] = vary.to_header()
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Install limits, CORS and headers; call after every blueprint is registered."""
     limiter = _init_limiter(app)
@@ -125,9 +144,10 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     origins = [o.strip() for o in str(app.config["CORS_ORIGINS"]).split(",") if o.strip()]
     if origins:
+        app.after_request(_vary_on_origin)
         CORS(
             app,
-            resources={r"/v1/*": {}, r"/openapi.*": {}},
+            resources={pattern: {} for pattern in _CORS_PATHS},
             origins=origins,
             expose_headers=_EXPOSED,
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],

@@ -3,9 +3,9 @@
 (Not ``api/annotations.py``: ``from api import annotations`` would find the
 ``__future__`` feature of that name in the package first.)
 
-Each evidence span becomes an ``Annotation`` whose target is the article as
-this API serves it (positions count code points of its stored text) with a
-``TextQuoteSelector`` and a ``TextPositionSelector``. A span of the body is
+Each evidence span becomes an ``Annotation`` whose target is a ``SpecificResource``
+of the article as this API serves it (positions count code points of its stored
+text) with a ``TextQuoteSelector`` and a ``TextPositionSelector``. A span of the body is
 selected directly; a span of the title through a ``FragmentSelector`` (JSON
 Pointer ``/title``) refined by the two. The article's original URL, when
 known, is the target's ``scope``.
@@ -61,13 +61,17 @@ def annotation(mention: Mention, article: Article, base: str) -> dict:
     """One evidence span as a Web Annotation."""
     event_url = f"{base}/v1/events/{mention.event_id}"
     text = article.title if mention.part == "title" else article.body
+    # A purpose is the body's role in this annotation, not a fact of the event or entity:
+    # each is the `source` of a SpecificResource of its own, which carries the purpose.
     body: list[dict] = [
         {"type": "TextualBody", "purpose": "tagging", "value": mention.field},
-        {"id": event_url, "purpose": "linking"},
+        {"type": "SpecificResource", "source": event_url, "purpose": "linking"},
     ]
     if mention.entity_id:
-        body.append({"id": f"{base}/v1/entities/{mention.entity_id}", "purpose": "identifying"})
+        entity_url = f"{base}/v1/entities/{mention.entity_id}"
+        body.append({"type": "SpecificResource", "source": entity_url, "purpose": "identifying"})
     target = {
+        "type": "SpecificResource",
         "source": f"{base}/v1/articles/{article.id}",
         "selector": selectors(text, mention.start, mention.end, mention.part),
     }

@@ -59,7 +59,7 @@ def test_jsonld_is_schema_org_events(seeded, client):
         "Ермек Кошербаев": "Person",
         "Мария Телалиан": "Person",
         "БДИПЧ": "Organization",
-        "Казахстан": "Country",
+        "Казахстан": "GovernmentOrganization",
     }
     assert {t["termCode"] for t in child["about"]} >= {"diplomacy", "human-rights"}
     assert child["subjectOf"][0]["@type"] == "NewsArticle"
@@ -188,5 +188,5 @@ def test_evidence_as_web_annotations(seeded, client):
             assert text[position["end"] :].startswith(quote["suffix"])
             fields = [b["value"] for b in item["body"] if b.get("purpose") == "tagging"]
             assert len(fields) == 1
-            assert any(b["id"].endswith(f"/v1/events/{event['id']}") for b in item["body"][1:])
+            assert any(b["source"].endswith(f"/v1/events/{event['id']}") for b in item["body"][1:])
     assert client.get("/v1/events/999/annotations").status_code == 404
