@@ -18,7 +18,8 @@ from marshmallow import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from api import auth
-from api.errors import PROBLEM_TYPE
+from api.errors import PROBLEM_TYPE, problem_example
+from api.query_string import not_encoded_problem
 from schemas.common import ProblemSchema
 
 _BODY_ERRORS = (
@@ -61,8 +62,24 @@ _ETAG = {
 }
 
 
-def _problem_doc(description: str, headers: dict | None = None) -> dict:
-    doc = {"schema": ProblemSchema(), "description": description, "content_type": PROBLEM_TYPE}
+_NOT_ENCODED = {
+    key: value
+    for key, value in not_encoded_problem("q=Телалиан").items()
+    if key in ("detail", "errors")
+}
+
+
+def _problem_doc(status: int, description: str, headers=None, **example) -> dict:
+    """A problem response's documentation, with an example of it (``problem_example``)."""
+    if not example and description.startswith("No such "):  # 404: "No such article"
+        thing = description.removeprefix("No such ").split()[0].rstrip(",")
+        example = {"detail": f"No {thing} with id 9."}
+    doc = {
+        "schema": ProblemSchema(),
+        "description": description,
+        "content_type": PROBLEM_TYPE,
+        "example": problem_example(status, **example),
+    }
     if headers:
         doc["headers"] = headers
     return doc
@@ -86,19 +103,36 @@ class Blueprint(flask_smorest.Blueprint):
         role = auth.required_role(method, self.name, app.config["PUBLIC_READS"])
         responses = doc_info.setdefault("response", {}).setdefault("responses", {})
         if role is None:
-            doc["security"] = [{}, {"bearerAuth": []}]
-            responses.setdefault(401, []).append(_problem_doc("The key sent is wrong or revoked"))
+            # Anyone may call it: no security requirement, so Swagger UI shows no lock (it
+            # draws `[{}, {bearerAuth: []}]` as a closed one, as if a key were needed).
+            doc["security"] = []
+            responses.setdefault(401, []).append(
+                _problem_doc(401, "The key sent is wrong or revoked")
+            )
         else:
             doc["security"] = [{"bearerAuth": []}]
-            responses.setdefault(401, []).append(_problem_doc("No key, or a wrong or revoked one"))
+            needs = f"This needs an API key with the role `{role}` or higher."
+            responses.setdefault(401, []).append(
+                _problem_doc(401, "No key, or a wrong or revoked one", detail=needs)
+            )
             if role != "reader":
-                responses.setdefault(403, []).append(_problem_doc("The key's role is too low"))
+                low = "reader" if role == "editor" else "editor"
+                detail = f"This needs the role `{role}` or higher; the key's role is `{low}`."
+                responses.setdefault(403, []).append(
+                    _problem_doc(403, "The key's role is too low", detail=detail)
+                )
         responses.setdefault(429, []).append(
-            _problem_doc("Too many requests for this key or address", {"Retry-After": _RETRY_AFTER})
+            _problem_doc(
+                429, "Too many requests for this key or address", {"Retry-After": _RETRY_AFTER}
+            )
+        )
+        # Any URL (api.query_string): raw non-ASCII, or escapes that are not UTF-8.
+        responses.setdefault(400, []).append(
+            _problem_doc(400, "The URL is not percent-encoded UTF-8", **_NOT_ENCODED)
         )
         if doc_info.get("if_match"):
-            responses.setdefault(412, []).append(_problem_doc("Changed since the tag sent"))
-            responses.setdefault(428, []).append(_problem_doc("`If-Match` is missing"))
+            responses.setdefault(412, []).append(_problem_doc(412, "Changed since the tag sent"))
+            responses.setdefault(428, []).append(_problem_doc(428, "`If-Match` is missing"))
         docstring = doc_info.setdefault("docstring", {})
         text = docstring.get("description")
         sentence = auth.role_sentence(role)
@@ -136,10 +170,18 @@ class Blueprint(flask_smorest.Blueprint):
             )
         return doc
 
-    def problem(self, status: int, description: str):
-        """Document an error this operation may answer, as a problem document."""
+    def problem(self, status: int, description: str, **example):
+        """Document an error this operation may answer, as a problem document.
+
+        ``example`` gives members of its example (``detail=...``) other than the usual.
+        """
+        doc = _problem_doc(status, description, **example)
         return self.alt_response(
-            status, schema=ProblemSchema, content_type=PROBLEM_TYPE, description=description
+            status,
+            schema=ProblemSchema,
+            content_type=PROBLEM_TYPE,
+            description=description,
+            example=doc["example"],
         )
 
     def arguments(self, schema, *, location="json", **kwargs):

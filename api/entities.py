@@ -85,6 +85,12 @@ def _refuse_duplicate(data: dict, entity: Entity | None = None) -> None:
         )
 
 
+_DUPLICATE = {
+    "detail": "An entity named 'Ермек Кошербаев' (person) already exists.",
+    "existing": "/v1/entities/2",
+}
+
+
 @blp.route("")
 class Entities(MethodView):
     @blp.arguments(EntityListArgs, location="query")
@@ -109,7 +115,7 @@ class Entities(MethodView):
         },
     )
     @blp.response(201, EntityDetailSchema)
-    @blp.problem(409, "An entity of that kind goes by that name already")
+    @blp.problem(409, "An entity of that kind goes by that name already", **_DUPLICATE)
     def post(self, data):
         """Create an entity.
 
@@ -138,7 +144,7 @@ class EntityItem(MethodView):
     @blp.arguments(EntityWriteSchema(partial=True), example={"aliases": ["Yermek Kosherbayev"]})
     @blp.response(200, EntityDetailSchema)
     @blp.problem(404, "No such entity")
-    @blp.problem(409, "Another entity goes by that name")
+    @blp.problem(409, "Another entity goes by that name", **_DUPLICATE)
     def patch(self, data, entity_id):
         """Correct an entity.
 

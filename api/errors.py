@@ -111,6 +111,41 @@ _DETAILS = {
 }
 
 
+# The document's examples of problems: what the server answers, in its own words.
+_EXAMPLES = {
+    400: {"detail": _DETAILS[400]},
+    401: {"detail": "The API key is not valid, or it has been revoked."},
+    403: {"detail": "This needs the role `editor` or higher; the key's role is `reader`."},
+    404: {"detail": "No event with id 9."},
+    406: {"detail": "None of the accepted types is offered here; offered: application/json, …"},
+    409: {
+        "detail": "This article is stored already as article 1.",
+        "existing": "/v1/articles/1",
+    },
+    412: {
+        "detail": "The event has changed since that `ETag`: get it again and redo the change "
+        "on what it is now."
+    },
+    413: {"detail": _DETAILS[413]},
+    415: {"detail": "Send the body as application/json, not text/plain."},
+    422: {
+        "detail": "Invalid fields: start_date.",
+        "errors": {"start_date": ["Not a valid date: '5 декабря' (expected YYYY-MM-DD)."]},
+    },
+    428: {"detail": "Send `If-Match` with the `ETag` of the event (from a GET) to change it."},
+    429: {"detail": "600 per 1 minute"},
+    500: {"detail": "The server failed to answer; the error has been logged."},
+}
+
+
+def problem_example(status: int, **members) -> dict:
+    """An example problem document of ``status`` for the OpenAPI document; ``members``
+    (``detail``, ``existing``, ``events``...) replace the usual ones."""
+    status = HTTPStatus(status)
+    extra = members or _EXAMPLES.get(status) or {"detail": status.description}
+    return {"type": "about:blank", "title": status.phrase, "status": int(status), **extra}
+
+
 def schema_name(schema) -> str:
     """OpenAPI component name: the class name less ``Schema``; ``...Patch`` when partial."""
     cls = resolve_schema_cls(schema)
@@ -135,20 +170,16 @@ class AnnalsApi(Api):
         # Every error response is a problem document, registered only where used.
         for status in HTTPStatus:
             if status >= 400:
+                content = {"schema": self.ERROR_SCHEMA, "example": problem_example(status)}
                 self.spec.components.response(
                     status.name,
-                    {
-                        "description": status.phrase,
-                        "content": {PROBLEM_TYPE: {"schema": self.ERROR_SCHEMA}},
-                    },
+                    {"description": status.phrase, "content": {PROBLEM_TYPE: content}},
                     lazy=True,
                 )
+        content = {"schema": self.ERROR_SCHEMA, "example": problem_example(500)}
         self.spec.components.response(
             "DEFAULT_ERROR",
-            {
-                "description": "An error, as a problem document.",
-                "content": {PROBLEM_TYPE: {"schema": self.ERROR_SCHEMA}},
-            },
+            {"description": "An error, as a problem document.", "content": {PROBLEM_TYPE: content}},
             lazy=True,
         )
 

@@ -97,7 +97,11 @@ class Events(MethodView):
 
     @blp.arguments(EventWriteSchema, example=EXAMPLE_EVENT_WRITE)
     @blp.response(201, EventSchema, example=EXAMPLE_EVENT)
-    @blp.problem(409, "A unique value was taken by a concurrent write")
+    @blp.problem(
+        409,
+        "A unique value was taken by a concurrent write",
+        detail="The change conflicts with stored data: a unique value is taken or still in use.",
+    )
     def post(self, data):
         """Create an event.
 

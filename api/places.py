@@ -61,6 +61,9 @@ def _refuse_duplicate(data: dict, place: Place | None = None) -> None:
         )
 
 
+_DUPLICATE = {"detail": "A place named 'Vienna' already exists.", "existing": "/v1/places/1"}
+
+
 @blp.route("")
 class Places(MethodView):
     @blp.arguments(PlaceListArgs, location="query")
@@ -85,7 +88,7 @@ class Places(MethodView):
         },
     )
     @blp.response(201, PlaceDetailSchema)
-    @blp.problem(409, "A place goes by that name already")
+    @blp.problem(409, "A place goes by that name already", **_DUPLICATE)
     def post(self, data):
         """Create a place.
 
@@ -114,7 +117,7 @@ class PlaceItem(MethodView):
     @blp.arguments(PlaceInlineSchema(partial=True), example={"lat": 48.2085, "lon": 16.3721})
     @blp.response(200, PlaceDetailSchema)
     @blp.problem(404, "No such place")
-    @blp.problem(409, "Another place goes by that name")
+    @blp.problem(409, "Another place goes by that name", **_DUPLICATE)
     def patch(self, data, place_id):
         """Correct a place.
 

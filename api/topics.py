@@ -78,7 +78,7 @@ class Topics(MethodView):
 @blp.route("/<slug>")
 class TopicItem(MethodView):
     @blp.response(200, TopicSchema)
-    @blp.problem(404, "No such topic")
+    @blp.problem(404, "No such topic", detail="No topic 'peace'.")
     def get(self, slug):
         """Get one topic.
 

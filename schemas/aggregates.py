@@ -2,10 +2,23 @@
 
 from marshmallow import Schema, fields, validate
 
-from schemas.entities import ENTITY_KINDS, EntityBriefSchema, PlaceBriefSchema
+from schemas.common import enum_doc, enum_text
+from schemas.entities import ENTITY_KINDS, KIND_MEANINGS, EntityBriefSchema, PlaceBriefSchema
 from schemas.events import EventListArgs
 
 BUCKETS = ("topic", "country", "participant", "venue", "type", "month", "day")
+BUCKET_MEANINGS = {
+    "topic": "by topic",
+    "country": "by the country of any participant",
+    "participant": "by participating entity",
+    "venue": "by place",
+    "type": "by event type",
+    "month": "by the start date's month (a timeline without gaps)",
+    "day": "by the start date (a timeline without gaps)",
+}
+_kinds = fields.String(
+    validate=validate.OneOf(ENTITY_KINDS), metadata={"x-enumDescriptions": KIND_MEANINGS}
+)
 _top = {
     "load_default": 20,
     "validate": validate.Range(min=1, max=500),
@@ -23,11 +36,7 @@ class AggregateArgs(EventFilterArgs):
     by = fields.String(
         required=True,
         validate=validate.OneOf(BUCKETS),
-        metadata={
-            "description": "What to count events by: `topic`, `country` (of any participant), "
-            "`participant`, `venue`, `type`, or the start date's `month` or `day` (a "
-            "timeline without gaps)."
-        },
+        metadata=enum_doc("What to count events by:", BUCKET_MEANINGS, BUCKETS),
     )
     top = fields.Integer(
         metadata={
@@ -37,8 +46,12 @@ class AggregateArgs(EventFilterArgs):
         **_top,
     )
     kind = fields.List(
-        fields.String(validate=validate.OneOf(ENTITY_KINDS)),
-        metadata={"description": "With `by=participant`: only entities of these kinds."},
+        _kinds,
+        metadata={
+            "description": enum_text(
+                "With `by=participant`: only entities of these kinds:", KIND_MEANINGS
+            )
+        },
     )
 
 
@@ -47,8 +60,7 @@ class NetworkArgs(EventFilterArgs):
         metadata={"description": "How many partners, most frequent first (1–500)."}, **_top
     )
     kind = fields.List(
-        fields.String(validate=validate.OneOf(ENTITY_KINDS)),
-        metadata={"description": "Only partners of these kinds."},
+        _kinds, metadata={"description": enum_text("Only partners of these kinds:", KIND_MEANINGS)}
     )
 
 
@@ -67,26 +79,53 @@ class BucketSchema(Schema):
 
 
 class AggregateMetaSchema(Schema):
-    top = fields.Integer(allow_none=True, metadata={"description": "Null for timelines."})
-    truncated = fields.Boolean(metadata={"description": "Whether buckets beyond `top` exist."})
+    top = fields.Integer(
+        allow_none=True, metadata={"description": "Null for timelines.", "example": 20}
+    )
+    truncated = fields.Boolean(
+        metadata={"description": "Whether buckets beyond `top` exist.", "example": False}
+    )
 
 
 class AggregateSchema(Schema):
-    by = fields.String(metadata={"enum": list(BUCKETS)})
-    total = fields.Integer(metadata={"description": "Events matching the filters."})
-    buckets = fields.List(fields.Nested(BucketSchema))
-    meta = fields.Nested(AggregateMetaSchema)
+    by = fields.String(
+        metadata={
+            **enum_doc("What events were counted by:", BUCKET_MEANINGS, enum=True),
+            "example": "topic",
+        }
+    )
+    total = fields.Integer(metadata={"description": "Events matching the filters.", "example": 6})
+    buckets = fields.List(
+        fields.Nested(BucketSchema),
+        metadata={
+            "description": "The buckets, largest first.",
+            "example": [  # the seed's events by topic
+                {"key": "diplomacy", "label": "Diplomacy", "count": 6},
+                {"key": "human-rights", "label": "Human rights", "count": 4},
+                {"key": "economy", "label": "Economy", "count": 2},
+            ],
+        },
+    )
+    meta = fields.Nested(AggregateMetaSchema, metadata={"description": "How it was cut."})
 
 
 class PartnerSchema(Schema):
-    entity = fields.Nested(EntityBriefSchema)
+    entity = fields.Nested(EntityBriefSchema, metadata={"description": "The partner."})
     count = fields.Integer(metadata={"description": "Events both took part in.", "example": 5})
-    first_date = fields.Date(metadata={"description": "Start of the first such event."})
-    last_date = fields.Date(metadata={"description": "End of the last such event."})
+    first_date = fields.Date(
+        metadata={"description": "Start of the first such event.", "example": "2025-12-05"}
+    )
+    last_date = fields.Date(
+        metadata={"description": "End of the last such event.", "example": "2025-12-05"}
+    )
 
 
 class NetworkSchema(Schema):
-    entity = fields.Nested(EntityBriefSchema)
-    total = fields.Integer(metadata={"description": "Events of the entity matching the filters."})
-    partners = fields.List(fields.Nested(PartnerSchema))
-    meta = fields.Nested(AggregateMetaSchema)
+    entity = fields.Nested(EntityBriefSchema, metadata={"description": "The entity asked about."})
+    total = fields.Integer(
+        metadata={"description": "Events of the entity matching the filters.", "example": 5}
+    )
+    partners = fields.List(
+        fields.Nested(PartnerSchema), metadata={"description": "Its partners, most frequent first."}
+    )
+    meta = fields.Nested(AggregateMetaSchema, metadata={"description": "How it was cut."})

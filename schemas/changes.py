@@ -2,10 +2,23 @@
 
 from marshmallow import Schema, fields, validate
 
-from schemas.common import LinksSchema, Strict
+from schemas.common import LinksSchema, Strict, enum_doc, enum_text
 
 RESOURCES = ("event", "article", "entity", "place", "source", "topic")
 ACTIONS = ("create", "update", "delete")
+RESOURCE_MEANINGS = {
+    "event": "`/v1/events/{id}`",
+    "article": "`/v1/articles/{id}`",
+    "entity": "`/v1/entities/{id}`",
+    "place": "`/v1/places/{id}`",
+    "source": "`/v1/sources/{id}`",
+    "topic": "`/v1/topics/{slug}`",
+}
+ACTION_MEANINGS = {
+    "create": "it was made",
+    "update": "it changed",
+    "delete": "it was deleted",
+}
 
 
 class ChangeListArgs(Strict):
@@ -19,8 +32,12 @@ class ChangeListArgs(Strict):
         },
     )
     resource = fields.List(
-        fields.String(validate=validate.OneOf(RESOURCES)),
-        metadata={"description": "Only changes of these kinds of resource."},
+        fields.String(
+            validate=validate.OneOf(RESOURCES), metadata={"x-enumDescriptions": RESOURCE_MEANINGS}
+        ),
+        metadata={
+            "description": enum_text("Only changes of these kinds of resource:", RESOURCE_MEANINGS)
+        },
     )
     limit = fields.Integer(
         load_default=50,
@@ -30,8 +47,15 @@ class ChangeListArgs(Strict):
 
 
 class ChangeSchema(Schema):
-    seq = fields.Integer(metadata={"description": "Position in the feed: commit order."})
-    resource = fields.String(metadata={"enum": list(RESOURCES), "example": "event"})
+    seq = fields.Integer(
+        metadata={"description": "Position in the feed: commit order.", "example": 27}
+    )
+    resource = fields.String(
+        metadata={
+            **enum_doc("What changed:", RESOURCE_MEANINGS, RESOURCES, enum=True),
+            "example": "event",
+        }
+    )
     id = fields.Raw(
         metadata={
             "description": "The resource's id (a topic's slug).",
@@ -39,8 +63,18 @@ class ChangeSchema(Schema):
             "example": 2,
         }
     )
-    action = fields.String(metadata={"enum": list(ACTIONS), "example": "update"})
-    at = fields.DateTime(metadata={"description": "When the change was logged."})
+    action = fields.String(
+        metadata={
+            **enum_doc("What was done:", ACTION_MEANINGS, ACTIONS, enum=True),
+            "example": "update",
+        }
+    )
+    at = fields.DateTime(
+        metadata={
+            "description": "When the change was logged.",
+            "example": "2025-12-05T12:00:00+00:00",
+        }
+    )
     href = fields.String(
         metadata={
             "description": "Where to read the resource now (gone after a delete).",
@@ -50,17 +84,31 @@ class ChangeSchema(Schema):
 
 
 class ChangeMetaSchema(Schema):
-    limit = fields.Integer()
-    sort = fields.String(metadata={"example": "seq"})
+    limit = fields.Integer(metadata={"description": "The page size used.", "example": 50})
+    sort = fields.String(metadata={"description": "Always `seq`.", "example": "seq"})
     cursor = fields.String(
         metadata={
             "description": "The position after the last change of this page (or the one "
-            "given when there was none): pass it as `since` to continue, also at the end."
+            "given when there was none): pass it as `since` to continue, also at the end.",
+            "example": "WyJjaGFuZ2VfbG9nOnNlcSIsM10",
         }
     )
 
 
 class ChangePageSchema(Schema):
-    data = fields.List(fields.Nested(ChangeSchema), required=True)
-    links = fields.Nested(LinksSchema, required=True)
-    meta = fields.Nested(ChangeMetaSchema, required=True)
+    data = fields.List(
+        fields.Nested(ChangeSchema), required=True, metadata={"description": "This page."}
+    )
+    links = fields.Nested(
+        LinksSchema,
+        required=True,
+        metadata={
+            "description": "Where to read on.",
+            "example": {
+                "next": "http://127.0.0.1:8000/v1/changes?limit=3&since=WyJjaGFuZ2VfbG9nOnNlcSIsM10"
+            },
+        },
+    )
+    meta = fields.Nested(
+        ChangeMetaSchema, required=True, metadata={"description": "Where this page ends."}
+    )

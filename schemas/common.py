@@ -20,29 +20,57 @@ class Strict(Schema):
 class ProblemSchema(Schema):
     """RFC 9457 problem details."""
 
-    type = fields.String(metadata={"description": "A URI identifying the problem type."})
-    title = fields.String(metadata={"description": "The HTTP status phrase."})
-    status = fields.Integer(metadata={"description": "The HTTP status code."})
-    detail = fields.String(metadata={"description": "What went wrong, for a person."})
+    type = fields.String(
+        metadata={"description": "A URI identifying the problem type.", "example": "about:blank"}
+    )
+    title = fields.String(
+        metadata={"description": "The HTTP status phrase.", "example": "Not Found"}
+    )
+    status = fields.Integer(metadata={"description": "The HTTP status code.", "example": 404})
+    detail = fields.String(
+        metadata={"description": "What went wrong, for a person.", "example": "No event with id 9."}
+    )
     errors = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.String()),
-        metadata={"description": "Each bad field (dotted path) mapped to its messages."},
+        metadata={
+            "description": "Each bad field (dotted path) mapped to its messages.",
+            "example": {"start_date": ["Not a valid date: '5 декабря' (expected YYYY-MM-DD)."]},
+        },
     )
     existing = fields.String(
-        metadata={"description": "On a duplicate (409): the path of the stored resource."}
+        metadata={
+            "description": "On a 409 for a duplicate: the path of the stored one.",
+            "example": "/v1/articles/1",
+        }
     )
     events = fields.List(
         fields.String(),
-        metadata={"description": "On a refused delete (409): the events that rely on it."},
+        metadata={
+            "description": "On a 409 for a delete: the paths of the events relying on it.",
+            "example": ["/v1/events/1", "/v1/events/2"],
+        },
     )
-    existing = fields.String(
-        metadata={"description": "On a 409 for a duplicate: the URL of the stored one."}
-    )
-    events = fields.List(
-        fields.String(),
-        metadata={"description": "On a 409 for a delete: the URLs of the events relying on it."},
-    )
+
+
+def enum_text(intro: str, meanings: dict[str, str]) -> str:
+    """A one-line description naming what each value of an enum means (Swagger UI shows it)."""
+    listed = "; ".join(f"`{value}` — {meaning}" for value, meaning in meanings.items())
+    return f"{intro} {listed}."
+
+
+def enum_doc(intro: str, meanings: dict[str, str], values=None, *, enum: bool = False) -> dict:
+    """Field metadata documenting an enum: each value's meaning, in the description and as
+    ``x-enumDescriptions`` (read by Redoc and generators); ``values`` must be those meant.
+
+    ``enum=True`` also declares the values (for answered fields, which have no validator).
+    """
+    if values is not None and list(values) != list(meanings):
+        raise ValueError(f"documented {list(meanings)}, but the values are {list(values)}")
+    metadata = {"description": enum_text(intro, meanings), "x-enumDescriptions": dict(meanings)}
+    if enum:
+        metadata["enum"] = list(meanings)
+    return metadata
 
 
 COUNTRY_CODES = sorted({c.alpha_2 for c in pycountry.countries} | {"XK"})
@@ -59,9 +87,13 @@ class CountryCode(fields.String):
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", [validate.Length(equal=2), _country_code])
         metadata = kwargs.setdefault("metadata", {})
+        text = metadata.get("description")
+        if text and "ISO 3166-1" not in text:
+            metadata["description"] = f"{text.removesuffix('.')} (ISO 3166-1 alpha-2)."
         metadata.setdefault("description", "ISO 3166-1 alpha-2 country code.")
         metadata.setdefault("pattern", "^[A-Z]{2}$")
         metadata.setdefault("enum", COUNTRY_CODES)
+        metadata.setdefault("example", "KZ")
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -135,22 +167,44 @@ class PageArgs(Strict):
 class LinksSchema(Schema):
     next = fields.String(
         allow_none=True,
-        metadata={"description": "Absolute URL of the next page, or null on the last page."},
+        metadata={
+            "description": "Absolute URL of the next page, or null on the last page.",
+            "example": "http://127.0.0.1:8000/v1/events?limit=3"
+            "&cursor=WyJldmVudDotc3RhcnRfZGF0ZSIsIjIwMjUtMTItMDUiLDRd",
+        },
     )
 
 
 class MetaSchema(Schema):
-    limit = fields.Integer()
-    sort = fields.String()
+    limit = fields.Integer(metadata={"description": "The page size used.", "example": 50})
+    sort = fields.String(
+        metadata={"description": "The order of the items.", "example": "-start_date"}
+    )
 
 
-def envelope(item_schema: type[Schema], name: str) -> type[Schema]:
-    """The list envelope ``{"data": [...], "links": {...}, "meta": {...}}`` of ``item_schema``."""
+def envelope(item_schema: type[Schema], name: str, sort: str = "id") -> type[Schema]:
+    """The list envelope ``{"data": [...], "links": {...}, "meta": {...}}`` of ``item_schema``.
+
+    Its example is the seed's first page: one page of 50 (no next), in the list's ``sort``.
+    """
     return Schema.from_dict(
         {
-            "data": fields.List(fields.Nested(item_schema), required=True),
-            "links": fields.Nested(LinksSchema, required=True),
-            "meta": fields.Nested(MetaSchema, required=True),
+            "data": fields.List(
+                fields.Nested(item_schema), required=True, metadata={"description": "This page."}
+            ),
+            "links": fields.Nested(
+                LinksSchema,
+                required=True,
+                metadata={"description": "Where to read on.", "example": {"next": None}},
+            ),
+            "meta": fields.Nested(
+                MetaSchema,
+                required=True,
+                metadata={
+                    "description": "How the page was made.",
+                    "example": {"limit": 50, "sort": sort},
+                },
+            ),
         },
         name=name,
     )
@@ -241,12 +295,13 @@ def updated_since_field() -> Timestamp:
     )
 
 
-def _topic_slugs() -> list[str]:
+def _topics() -> dict[str, str]:
     text = resources.files("fixtures").joinpath("topics.json").read_text(encoding="utf-8")
-    return [topic["slug"] for topic in json.loads(text)]
+    return {topic["slug"]: f"{topic['label_en']}: {topic['scope']}" for topic in json.loads(text)}
 
 
-TOPIC_SLUGS = _topic_slugs()
+TOPIC_MEANINGS = _topics()
+TOPIC_SLUGS = list(TOPIC_MEANINGS)
 
 
 class TopicSlug(fields.String):
@@ -257,5 +312,8 @@ class TopicSlug(fields.String):
             "validate",
             validate.OneOf(TOPIC_SLUGS, error="Unknown topic {input!r}. Valid topics: {choices}."),
         )
-        kwargs.setdefault("metadata", {}).setdefault("description", "Topic slug.")
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("description", "Topic slug (`GET /v1/topics` lists them).")
+        metadata.setdefault("x-enumDescriptions", TOPIC_MEANINGS)
+        metadata.setdefault("example", "diplomacy")
         super().__init__(**kwargs)

@@ -2,51 +2,123 @@
 
 from marshmallow import Schema, fields, validate
 
-from schemas.common import CountryCode, PageArgs, Strict, Text, envelope, updated_since_field
+from schemas.common import (
+    CountryCode,
+    PageArgs,
+    Strict,
+    Text,
+    enum_doc,
+    enum_text,
+    envelope,
+    updated_since_field,
+)
 
 ENTITY_KINDS = ("person", "organization", "country")
+KIND_MEANINGS = {
+    "person": "a person, named as the articles name them",
+    "organization": "an organisation, ministry or agency",
+    "country": "a state, as a party to an event",
+}
+KIND_DOC = enum_doc("What the entity is:", KIND_MEANINGS, ENTITY_KINDS)
+_AT = "2025-12-05T12:00:00+00:00"
+_DAY = "2025-12-05"
 
 _name = {"validate": validate.Length(min=1, max=300)}
 
 
 class EntityBriefSchema(Schema):
-    id = fields.Integer(metadata={"example": 7})
-    name = fields.String(metadata={"example": "Ермек Кошербаев"})
-    aliases = fields.List(fields.String(), metadata={"example": ["Yermek Kosherbayev"]})
-    kind = fields.String(metadata={"enum": list(ENTITY_KINDS), "example": "person"})
-    country = fields.String(allow_none=True, metadata={"example": "KZ"})
+    id = fields.Integer(metadata={"description": "Entity id.", "example": 2})
+    name = fields.String(metadata={"description": "The usual name.", "example": "Ермек Кошербаев"})
+    aliases = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Other names and spellings it is found by.",
+            "example": ["Yermek Kosherbayev", "Е.Кошербаев"],
+        },
+    )
+    kind = fields.String(metadata={**KIND_DOC, "enum": list(ENTITY_KINDS), "example": "person"})
+    country = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The state it belongs to or represents (ISO 3166-1 alpha-2).",
+            "example": "KZ",
+        },
+    )
 
 
 class EntitySchema(EntityBriefSchema):
-    wikidata_id = fields.String(allow_none=True)
-    description = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    wikidata_id = fields.String(
+        allow_none=True, metadata={"description": "Wikidata item (`Q…`).", "example": None}
+    )
+    description = fields.String(
+        allow_none=True, metadata={"description": "A note for people.", "example": None}
+    )
+    created_at = fields.DateTime(metadata={"description": "When it was stored.", "example": _AT})
+    updated_at = fields.DateTime(metadata={"description": "When it last changed.", "example": _AT})
 
 
 class EntityDetailSchema(EntitySchema):
-    event_count = fields.Integer(metadata={"description": "Events the entity took part in."})
-    first_event_date = fields.Date(allow_none=True)
-    last_event_date = fields.Date(allow_none=True)
+    event_count = fields.Integer(
+        metadata={"description": "Events the entity took part in.", "example": 5}
+    )
+    first_event_date = fields.Date(
+        allow_none=True, metadata={"description": "Start of its first event.", "example": _DAY}
+    )
+    last_event_date = fields.Date(
+        allow_none=True, metadata={"description": "End of its last event.", "example": _DAY}
+    )
 
 
 class EntityInlineSchema(Strict):
     """An entity named inline in an event write; resolved by name or alias first."""
 
-    name = Text(required=True, **_name)
-    kind = fields.String(required=True, validate=validate.OneOf(ENTITY_KINDS))
-    country = CountryCode(allow_none=True)
-    aliases = fields.List(Text(**_name), validate=validate.Length(max=100))
+    name = Text(
+        required=True,
+        **_name,
+        metadata={"description": "The usual name.", "example": "Ермек Кошербаев"},
+    )
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(ENTITY_KINDS),
+        metadata={**KIND_DOC, "example": "person"},
+    )
+    country = CountryCode(
+        allow_none=True,
+        metadata={"description": "The state it belongs to or represents.", "example": "KZ"},
+    )
+    aliases = fields.List(
+        Text(**_name),
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "Other names and spellings to find it by.",
+            "example": ["Yermek Kosherbayev"],
+        },
+    )
 
 
 class EntityWriteSchema(EntityInlineSchema):
-    wikidata_id = fields.String(allow_none=True, validate=validate.Regexp(r"^Q[1-9][0-9]{0,11}$"))
-    description = Text(allow_none=True, validate=validate.Length(max=5000))
+    wikidata_id = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^Q[1-9][0-9]{0,11}$"),
+        metadata={"description": "Wikidata item (`Q…`).", "example": None},
+    )
+    description = Text(
+        allow_none=True,
+        validate=validate.Length(max=5000),
+        metadata={"description": "A note for people.", "example": None},
+    )
 
 
 class EntityListArgs(PageArgs):
-    kind = fields.List(fields.String(validate=validate.OneOf(ENTITY_KINDS)))
-    country = fields.List(CountryCode())
+    kind = fields.List(
+        fields.String(
+            validate=validate.OneOf(ENTITY_KINDS), metadata={"x-enumDescriptions": KIND_MEANINGS}
+        ),
+        metadata={"description": enum_text("Only entities of these kinds:", KIND_MEANINGS)},
+    )
+    country = fields.List(
+        CountryCode(), metadata={"description": "Only entities of these states (alpha-2)."}
+    )
     q = Text(
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Start of a name or alias, or of one of its words."},
@@ -55,39 +127,79 @@ class EntityListArgs(PageArgs):
 
 
 class PlaceBriefSchema(Schema):
-    id = fields.Integer(metadata={"example": 1})
-    name = fields.String(metadata={"example": "Vienna"})
-    aliases = fields.List(fields.String(), metadata={"example": ["Вена", "Wien"]})
-    country = fields.String(allow_none=True, metadata={"example": "AT"})
-    lat = fields.Float(allow_none=True, metadata={"example": 48.2085})
-    lon = fields.Float(allow_none=True, metadata={"example": 16.3721})
+    id = fields.Integer(metadata={"description": "Place id.", "example": 1})
+    name = fields.String(metadata={"description": "The usual name.", "example": "Vienna"})
+    aliases = fields.List(
+        fields.String(),
+        metadata={"description": "Other names it is found by.", "example": ["Вена", "Wien"]},
+    )
+    country = fields.String(
+        allow_none=True,
+        metadata={"description": "Its country (ISO 3166-1 alpha-2).", "example": "AT"},
+    )
+    lat = fields.Float(
+        allow_none=True, metadata={"description": "Latitude (WGS 84).", "example": 48.20849}
+    )
+    lon = fields.Float(
+        allow_none=True, metadata={"description": "Longitude (WGS 84).", "example": 16.37208}
+    )
 
 
 class PlaceSchema(PlaceBriefSchema):
-    geonames_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    geonames_id = fields.Integer(
+        allow_none=True, metadata={"description": "GeoNames id.", "example": 2761369}
+    )
+    created_at = fields.DateTime(metadata={"description": "When it was stored.", "example": _AT})
+    updated_at = fields.DateTime(metadata={"description": "When it last changed.", "example": _AT})
 
 
 class PlaceDetailSchema(PlaceSchema):
-    event_count = fields.Integer(metadata={"description": "Events held at the place."})
-    first_event_date = fields.Date(allow_none=True)
-    last_event_date = fields.Date(allow_none=True)
+    event_count = fields.Integer(
+        metadata={"description": "Events held at the place.", "example": 6}
+    )
+    first_event_date = fields.Date(
+        allow_none=True, metadata={"description": "Start of its first event.", "example": _DAY}
+    )
+    last_event_date = fields.Date(
+        allow_none=True, metadata={"description": "End of its last event.", "example": _DAY}
+    )
 
 
 class PlaceInlineSchema(Strict):
     """A place named inline in an event write; resolved by name or alias first."""
 
-    name = Text(required=True, **_name)
-    country = CountryCode(allow_none=True)
-    lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
-    aliases = fields.List(Text(**_name), validate=validate.Length(max=100))
-    geonames_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    name = Text(
+        required=True, **_name, metadata={"description": "The usual name.", "example": "Vienna"}
+    )
+    country = CountryCode(
+        allow_none=True, metadata={"description": "Its country.", "example": "AT"}
+    )
+    lat = fields.Float(
+        allow_none=True,
+        validate=validate.Range(min=-90, max=90),
+        metadata={"description": "Latitude (WGS 84).", "example": 48.20849},
+    )
+    lon = fields.Float(
+        allow_none=True,
+        validate=validate.Range(min=-180, max=180),
+        metadata={"description": "Longitude (WGS 84).", "example": 16.37208},
+    )
+    aliases = fields.List(
+        Text(**_name),
+        validate=validate.Length(max=100),
+        metadata={"description": "Other names to find it by.", "example": ["Вена", "Wien"]},
+    )
+    geonames_id = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "GeoNames id.", "example": 2761369},
+    )
 
 
 class PlaceListArgs(PageArgs):
-    country = fields.List(CountryCode())
+    country = fields.List(
+        CountryCode(), metadata={"description": "Only places in these countries."}
+    )
     q = Text(
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Start of a name or alias, or of one of its words."},

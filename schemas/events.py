@@ -12,6 +12,8 @@ from schemas.common import (
     Strict,
     Text,
     TopicSlug,
+    enum_doc,
+    enum_text,
     envelope,
     updated_since_field,
 )
@@ -24,6 +26,56 @@ from schemas.entities import (
 
 _ids = {"validate": ID_RANGE}
 SORTS = ("-start_date", "start_date")
+
+# The seed's Vienna meeting (fixtures/seed-article.txt), for the examples.
+_TITLE = "Встреча министров иностранных дел стран Центральной Азии и Северной Европы"
+_HEADLINE = (
+    "В Вене прошла встреча министров иностранных дел стран Центральной Азии и Северной Европы"
+)
+_DAY = "2025-12-05"
+_AT = "2025-12-05T12:00:00+00:00"
+_TYPE = "multilateral-meeting"
+_CONFIDENCE = "The annotator's confidence (0–1); null for an event a person wrote."
+
+# What each value means, for the document (the values themselves live in api.models).
+_TYPES = {
+    "multilateral-meeting": "three or more parties meet",
+    "bilateral-meeting": "two parties meet",
+    "visit": "an official visit to another country or organisation",
+    "phone-call": "a telephone or video call (no venue)",
+    "summit": "a meeting of heads of state or government",
+    "conference": "a conference or forum of many delegations",
+    "negotiation": "talks towards an agreement",
+    "signing": "an agreement or memorandum is signed",
+    "statement": "a public statement or declaration",
+    "other": "none of these",
+}
+TYPE_MEANINGS = {
+    value: f"{meaning} (CAMEO {EVENT_TYPES[value]})" if EVENT_TYPES[value] else meaning
+    for value, meaning in _TYPES.items()
+}
+STATUS_MEANINGS = {
+    "auto": "made by the annotator, not yet checked by a person",
+    "reviewed": "written or checked by a person; re-annotation never touches it",
+    "rejected": "judged wrong by a person; kept so re-annotation does not make it again",
+}
+PRECISION_MEANINGS = {
+    "day": "the dates are the days reported",
+    "month": "only the month is known: the dates span it",
+    "year": "only the year is known: the dates span it",
+}
+ROLE_MEANINGS = {
+    "host": "receives the others",
+    "guest": "is received by a host",
+    "participant": "takes part, neither host nor guest",
+    "chair": "presides over the meeting",
+    "organizer": "convenes the event",
+}
+PART_MEANINGS = {"body": "the article's text", "title": "the article's title"}
+TYPE_DOC = enum_doc("Kind of event:", TYPE_MEANINGS, EVENT_TYPES)
+STATUS_DOC = enum_doc("Review state:", STATUS_MEANINGS, EVENT_STATUSES)
+PRECISION_DOC = enum_doc("How exact the dates are:", PRECISION_MEANINGS, DATE_PRECISIONS)
+ROLE_DOC = enum_doc("The part played:", ROLE_MEANINGS, ROLES)
 
 
 class EventListArgs(PageArgs):
@@ -43,10 +95,22 @@ class EventListArgs(PageArgs):
     venue = fields.List(fields.Integer(**_ids), metadata={"description": "Place id."})
     venue_country = fields.List(CountryCode(), metadata={"description": "Country of the venue."})
     topic = fields.List(TopicSlug(), metadata={"description": "Topic slug."})
-    type = fields.List(fields.String(validate=validate.OneOf(list(EVENT_TYPES))))
+    type = fields.List(
+        fields.String(
+            validate=validate.OneOf(list(EVENT_TYPES)),
+            metadata={"x-enumDescriptions": TYPE_MEANINGS},
+        ),
+        metadata={"description": enum_text("Event type:", TYPE_MEANINGS)},
+    )
     article = fields.List(fields.Integer(**_ids), metadata={"description": "Reporting article."})
     parent = fields.List(fields.Integer(**_ids), metadata={"description": "Parent event id."})
-    status = fields.List(fields.String(validate=validate.OneOf(EVENT_STATUSES)))
+    status = fields.List(
+        fields.String(
+            validate=validate.OneOf(EVENT_STATUSES),
+            metadata={"x-enumDescriptions": STATUS_MEANINGS},
+        ),
+        metadata={"description": enum_text("Review state:", STATUS_MEANINGS)},
+    )
     q = Text(
         validate=validate.Length(min=1, max=200),
         metadata={
@@ -58,7 +122,9 @@ class EventListArgs(PageArgs):
     sort = fields.String(
         load_default="-start_date",
         validate=validate.OneOf(SORTS),
-        metadata={"description": "`-start_date` (newest first) or `start_date`."},
+        metadata=enum_doc(
+            "Order:", {"-start_date": "newest first", "start_date": "oldest first"}, SORTS
+        ),
     )
 
     @validates_schema
@@ -77,7 +143,21 @@ class FormatArgs(Strict):
             "description": "The answer's format, overriding `Accept`: `json` (the default), "
             "`csv` (text/csv), `jsonld` (schema.org, application/ld+json), `ics` (iCalendar, "
             "text/calendar) or `geojson` (application/geo+json). Other formats than JSON "
-            "page by the `Link` header."
+            "page by the `Link` header.",
+            "x-enumDescriptions": {
+                "json": "this API's JSON (the default)",
+                "csv": "text/csv, one row per event",
+                "jsonld": "schema.org events, application/ld+json",
+                "ics": "iCalendar, text/calendar",
+                "geojson": "application/geo+json, a feature per event",
+            },
+        },
+    )
+    bom = fields.Boolean(
+        metadata={
+            "description": "CSV only (ignored by the other formats): `true` puts a UTF-8 byte "
+            "order mark before the header, so that Excel reads the file as UTF-8. "
+            "Without it (the default) the file starts with the header."
         },
     )
 
@@ -93,35 +173,80 @@ class ParticipantWriteSchema(Strict):
         required=True,
         metadata={"description": "An entity id, or `{name, kind, country?, aliases?}`."},
     )
-    role = fields.String(load_default="participant", validate=validate.OneOf(ROLES))
-    position = Text(allow_none=True, validate=validate.Length(max=500))
+    role = fields.String(
+        load_default="participant",
+        validate=validate.OneOf(ROLES),
+        metadata={**ROLE_DOC, "example": "guest"},
+    )
+    position = Text(
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "The office held, as the article words it.",
+            "example": "министр иностранных дел Казахстана",
+        },
+    )
 
 
 class EventWriteSchema(Strict):
     """An event as a person writes it; PATCH takes any subset."""
 
-    title = Text(required=True, validate=validate.Length(min=1, max=1000))
-    type = fields.String(required=True, validate=validate.OneOf(list(EVENT_TYPES)))
-    start_date = Day(required=True)
-    end_date = Day(metadata={"description": "Defaults to `start_date`."})
-    date_precision = fields.String(validate=validate.OneOf(DATE_PRECISIONS))
+    title = Text(
+        required=True,
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "What happened, in a line.", "example": _TITLE},
+    )
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(list(EVENT_TYPES)),
+        metadata={**TYPE_DOC, "example": "multilateral-meeting"},
+    )
+    start_date = Day(
+        required=True, metadata={"description": "First day of the event.", "example": _DAY}
+    )
+    end_date = Day(metadata={"description": "Defaults to `start_date`.", "example": _DAY})
+    date_precision = fields.String(
+        validate=validate.OneOf(DATE_PRECISIONS), metadata={**PRECISION_DOC, "example": "day"}
+    )
     venue = RefOrInline(
         PlaceInlineSchema,
         "place",
         allow_none=True,
         metadata={"description": "A place id, or `{name, country, lat?, lon?}`."},
     )
-    parent_id = fields.Integer(allow_none=True, **_ids)
-    participants = fields.List(
-        fields.Nested(ParticipantWriteSchema), validate=validate.Length(max=500)
+    parent_id = fields.Integer(
+        allow_none=True,
+        **_ids,
+        metadata={"description": "The event this one was held within.", "example": 1},
     )
-    topics = fields.List(TopicSlug(), validate=validate.Length(max=50))
-    articles = fields.List(fields.Integer(**_ids), validate=validate.Length(max=500))
+    participants = fields.List(
+        fields.Nested(ParticipantWriteSchema),
+        validate=validate.Length(max=500),
+        metadata={"description": "Who took part, and in what role."},
+    )
+    topics = fields.List(
+        TopicSlug(), validate=validate.Length(max=50), metadata={"description": "What about."}
+    )
+    articles = fields.List(
+        fields.Integer(**_ids),
+        validate=validate.Length(max=500),
+        metadata={"description": "Ids of the articles reporting it.", "example": [1]},
+    )
     status = fields.String(
         validate=validate.OneOf(("reviewed", "rejected")),
-        metadata={"description": "A person's write makes the event `reviewed` unless rejected."},
+        metadata={
+            **enum_doc(
+                "A person's write makes the event `reviewed` unless rejected:",
+                {key: STATUS_MEANINGS[key] for key in ("reviewed", "rejected")},
+            ),
+            "example": "reviewed",
+        },
     )
-    confidence = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1))
+    confidence = fields.Float(
+        allow_none=True,
+        validate=validate.Range(min=0, max=1),
+        metadata={"description": _CONFIDENCE, "example": None},
+    )
 
     @validates_schema
     def _range(self, data, **kwargs):
@@ -131,55 +256,109 @@ class EventWriteSchema(Strict):
 
 
 class ParticipantSchema(Schema):
-    entity = fields.Nested(EntityBriefSchema)
-    role = fields.String(metadata={"enum": list(ROLES)})
-    position = fields.String(allow_none=True)
+    entity = fields.Nested(EntityBriefSchema, metadata={"description": "Who took part."})
+    role = fields.String(
+        metadata={
+            **enum_doc("The part played:", ROLE_MEANINGS, enum=True),
+            "example": "participant",
+        }
+    )
+    position = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The office held, as the article words it.",
+            "example": "министр иностранных дел Казахстана",
+        },
+    )
 
 
 class TopicBriefSchema(Schema):
-    slug = fields.String(metadata={"example": "diplomacy"})
-    label = fields.String(metadata={"example": "Diplomacy"})
+    slug = fields.String(metadata={"description": "Topic slug.", "example": "diplomacy"})
+    label = fields.String(metadata={"description": "English label.", "example": "Diplomacy"})
 
 
 class ArticleBriefSchema(Schema):
-    id = fields.Integer()
-    title = fields.String()
-    published_at = fields.Date()
+    id = fields.Integer(metadata={"description": "Article id.", "example": 1})
+    title = fields.String(metadata={"description": "The article's title.", "example": _HEADLINE})
+    published_at = fields.Date(metadata={"description": "Publication date.", "example": _DAY})
 
 
 class EvidenceSchema(Schema):
-    field = fields.String(metadata={"description": "Which fact the span supports."})
-    article_id = fields.Integer()
-    entity_id = fields.Integer(allow_none=True)
-    part = fields.String(
-        metadata={"enum": ["body", "title"], "description": "Where the span is: body or title."}
+    field = fields.String(
+        metadata={"description": "Which fact the span supports.", "example": "participant"}
     )
-    start = fields.Integer(metadata={"description": "Code-point offset into that part."})
-    end = fields.Integer()
-    exact = fields.String()
+    article_id = fields.Integer(metadata={"description": "The article quoted.", "example": 1})
+    entity_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The participant the span names, if any.", "example": 2},
+    )
+    part = fields.String(
+        metadata={**enum_doc("Where the span is:", PART_MEANINGS, enum=True), "example": "body"}
+    )
+    start = fields.Integer(
+        metadata={"description": "Code-point offset into that part.", "example": 19}
+    )
+    end = fields.Integer(metadata={"description": "Offset just after the span.", "example": 69})
+    exact = fields.String(
+        metadata={
+            "description": "The quoted text.",
+            "example": "Министр иностранных дел Казахстана Ермек Кошербаев",
+        }
+    )
 
 
 class EventSchema(Schema):
-    id = fields.Integer()
-    title = fields.String()
-    type = fields.String(metadata={"enum": list(EVENT_TYPES)})
-    cameo = fields.String(allow_none=True, metadata={"description": "CAMEO event code."})
-    start_date = fields.Date()
-    end_date = fields.Date()
-    date_precision = fields.String(metadata={"enum": list(DATE_PRECISIONS)})
-    venue = fields.Nested(PlaceBriefSchema, allow_none=True)
-    parent_id = fields.Integer(allow_none=True)
-    participants = fields.List(fields.Nested(ParticipantSchema))
-    topics = fields.List(fields.Nested(TopicBriefSchema))
-    articles = fields.List(fields.Nested(ArticleBriefSchema))
-    status = fields.String(metadata={"enum": list(EVENT_STATUSES)})
-    confidence = fields.Float(allow_none=True)
-    evidence = fields.List(fields.Nested(EvidenceSchema))
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    id = fields.Integer(metadata={"description": "Event id.", "example": 2})
+    title = fields.String(metadata={"description": "What happened, in a line.", "example": _TITLE})
+    type = fields.String(
+        metadata={**enum_doc("Kind of event:", TYPE_MEANINGS, enum=True), "example": _TYPE}
+    )
+    cameo = fields.String(
+        allow_none=True, metadata={"description": "CAMEO event code.", "example": "044"}
+    )
+    start_date = fields.Date(metadata={"description": "First day of the event.", "example": _DAY})
+    end_date = fields.Date(metadata={"description": "Last day of the event.", "example": _DAY})
+    date_precision = fields.String(
+        metadata={
+            **enum_doc("How exact the dates are:", PRECISION_MEANINGS, enum=True),
+            "example": "day",
+        }
+    )
+    venue = fields.Nested(
+        PlaceBriefSchema,
+        allow_none=True,
+        metadata={"description": "Where it was held (null for calls and unknown places)."},
+    )
+    parent_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The event this one was held within (on its sidelines).",
+            "example": 1,
+        },
+    )
+    participants = fields.List(
+        fields.Nested(ParticipantSchema),
+        metadata={"description": "Who took part, and in what role."},
+    )
+    topics = fields.List(fields.Nested(TopicBriefSchema), metadata={"description": "What about."})
+    articles = fields.List(
+        fields.Nested(ArticleBriefSchema), metadata={"description": "The articles reporting it."}
+    )
+    status = fields.String(
+        metadata={**enum_doc("Review state:", STATUS_MEANINGS, enum=True), "example": "reviewed"}
+    )
+    confidence = fields.Float(
+        allow_none=True, metadata={"description": _CONFIDENCE, "example": None}
+    )
+    evidence = fields.List(
+        fields.Nested(EvidenceSchema),
+        metadata={"description": "The spans of the articles that support each fact."},
+    )
+    created_at = fields.DateTime(metadata={"description": "When it was stored.", "example": _AT})
+    updated_at = fields.DateTime(metadata={"description": "When it last changed.", "example": _AT})
 
 
-EventPageSchema = envelope(EventSchema, "EventPage")
+EventPageSchema = envelope(EventSchema, "EventPage", "-start_date")
 
 EXAMPLE_EVENT = {
     "id": 2,
@@ -245,7 +424,16 @@ EXAMPLE_EVENT = {
             "start": 2,
             "end": 6,
             "exact": "Вене",
-        }
+        },
+        {
+            "field": "participant",
+            "article_id": 1,
+            "entity_id": 2,
+            "part": "body",
+            "start": 19,
+            "end": 69,
+            "exact": "Министр иностранных дел Казахстана Ермек Кошербаев",
+        },
     ],
     "created_at": "2025-12-05T12:00:00+00:00",
     "updated_at": "2025-12-05T12:00:00+00:00",

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from schemas.common import PageArgs, envelope
+from schemas.common import PageArgs, enum_doc, envelope
 from schemas.events import EventSchema
 
 
@@ -18,15 +18,39 @@ class Snapshot(fields.Nested):
 
 
 class RevisionSchema(Schema):
-    number = fields.Integer(metadata={"description": "1 for the first version, then up by one."})
-    event_id = fields.Integer()
-    action = fields.String(metadata={"enum": ["created", "updated", "deleted"]})
-    author = fields.String(
-        metadata={"description": "The API key's name, `annotator`, or `system`."}
+    number = fields.Integer(
+        metadata={"description": "1 for the first version, then up by one.", "example": 1}
     )
-    created_at = fields.DateTime()
+    event_id = fields.Integer(metadata={"description": "The event changed.", "example": 2})
+    action = fields.String(
+        metadata={
+            **enum_doc(
+                "What was done:",
+                {
+                    "created": "the event was made",
+                    "updated": "some of its fields changed",
+                    "deleted": "it was deleted",
+                },
+                enum=True,
+            ),
+            "example": "created",
+        }
+    )
+    author = fields.String(
+        metadata={
+            "description": "The API key's name, `annotator`, or `system`.",
+            "example": "system",
+        }
+    )
+    created_at = fields.DateTime(
+        metadata={"description": "When it was made.", "example": "2025-12-05T12:00:00+00:00"}
+    )
     changed = fields.List(
-        fields.String(), metadata={"description": "The fields this change set or altered."}
+        fields.String(),
+        metadata={
+            "description": "The fields this change set or altered.",
+            "example": ["title", "type", "start_date", "venue", "participants", "topics"],
+        },
     )
     event = Snapshot(
         EventSchema,
@@ -34,4 +58,4 @@ class RevisionSchema(Schema):
     )
 
 
-RevisionPageSchema = envelope(RevisionSchema, "RevisionPage")
+RevisionPageSchema = envelope(RevisionSchema, "RevisionPage", "number")

@@ -156,3 +156,11 @@ def test_article_validation(client):
     )
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"title", "body", "published_at", "url"}
+
+
+def test_a_language_tag_longer_than_stored_is_a_422(client):
+    # The pattern allows `sov-z5rpn` (9 characters); the column holds 8: was a 500 on PostgreSQL.
+    created = client.post("/v1/articles", json={**ARTICLE, "url": "https://x.kz/tag"}).json
+    response = client.patch(f"/v1/articles/{created['id']}", json={"language": "sov-z5rpn"})
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["language"]

@@ -308,3 +308,188 @@ def test_error_responses_conform_to_the_document(seeded, method, url, path, body
     assert response.status_code == status
     assert response.mimetype == PROBLEM
     conforms(spec, response, path, method.lower())
+
+
+# --- The documentation a person explores at /docs ------------------------------------------
+
+MADE_UP = "<made up by Swagger UI>"
+
+
+def shown_example(spec: dict, schema: dict, depth: int = 0):
+    """The example Swagger UI shows for ``schema``: its own, else one built of its parts,
+    with ``MADE_UP`` where Swagger UI would invent a value (``"string"``, ``0``...)."""
+    assert depth < 30, "the schema nests too deeply to sample"
+    if "$ref" in schema and "example" not in schema:
+        schema = resolve(spec, schema)
+    for key in ("example", "const", "default"):
+        if key in schema:
+            return schema[key]
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if "enum" in schema:
+        return schema["enum"][0]
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return shown_example(spec, options[0], depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next(k for k in kind if k != "null")
+    if kind == "object" or "properties" in schema:
+        example = {
+            name: shown_example(spec, prop, depth + 1)
+            for name, prop in (schema.get("properties") or {}).items()
+        }
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            example["additionalProp1"] = shown_example(spec, extra, depth + 1)
+        return example
+    if kind == "array":
+        return [shown_example(spec, schema.get("items", {}), depth + 1)]
+    return MADE_UP
+
+
+def placeholders(example, where: str = "") -> list[str]:
+    """Where ``example`` holds a value no one would write: a generated placeholder."""
+    found = []
+    if isinstance(example, dict):
+        for key, value in example.items():
+            if key == "additionalProp1":
+                found.append(f"{where}.{key}")
+            if (key == "id" or key.endswith("_id")) and value == 0:
+                found.append(f"{where}.{key} = 0")
+            found += placeholders(value, f"{where}.{key}")
+    elif isinstance(example, list):
+        for i, value in enumerate(example):
+            found += placeholders(value, f"{where}[{i}]")
+    elif example in (MADE_UP, "string"):
+        found.append(f"{where} = {example!r}")
+    return found
+
+
+def media_examples(spec: dict):
+    """Every request and response body the document shows, with the example shown for it."""
+    for path, method, operation in operations(spec):
+        where = f"{method.upper()} {path}"
+        bodies = [("request", operation.get("requestBody") or {})]
+        bodies += list(resolve(spec, operation["responses"]).items())
+        for code, body in bodies:
+            for media_type, media in (body.get("content") or {}).items():
+                if "example" in media:
+                    example = media["example"]
+                elif media.get("examples"):
+                    example = next(iter(media["examples"].values()))["value"]
+                else:
+                    example = shown_example(spec, media["schema"])
+                yield f"{where} {code} {media_type}", media["schema"], example
+
+
+def test_every_body_shows_a_real_example_valid_against_its_schema(spec):
+    wrong = []
+    for where, schema, example in media_examples(spec):
+        wrong += [f"{where}: {p}" for p in placeholders(example)]
+        errors = OAS31Validator(resolve(spec, schema)).iter_errors(example)
+        wrong += [f"{where}: {e.json_path}: {e.message}" for e in errors]
+    assert wrong == []
+
+
+def test_problem_examples_show_only_their_own_members(spec):
+    for where, _, example in media_examples(spec):
+        if PROBLEM not in where:
+            continue
+        code = where.split()[2]
+        if code.isdigit():
+            assert example["status"] == int(code), where
+        if " 409 " not in where:
+            assert not {"existing", "events"} & set(example), f"{where}: {example}"
+
+
+def schema_nodes(node, where: str, described: str = ""):
+    """Every schema in ``node`` (not following ``$ref``), with the nearest description."""
+    if not isinstance(node, dict):
+        return
+    described = node.get("description") or described
+    yield where, node, described
+    for name, prop in (node.get("properties") or {}).items():
+        yield from schema_nodes(prop, f"{where}.{name}")
+    if isinstance(node.get("items"), dict):
+        yield from schema_nodes(node["items"], f"{where}[]", described)
+    if isinstance(node.get("additionalProperties"), dict):
+        yield from schema_nodes(node["additionalProperties"], f"{where}{{}}", described)
+    for key in ("oneOf", "anyOf", "allOf"):
+        for i, option in enumerate(node.get(key) or []):
+            yield from schema_nodes(option, f"{where}|{i}", described)
+
+
+def all_schema_nodes(spec: dict):
+    for name, schema in spec["components"]["schemas"].items():
+        yield from schema_nodes(schema, name)
+    for path, method, operation in operations(spec):
+        for parameter in operation.get("parameters", []):
+            parameter = resolve(spec, parameter)
+            where = f"{method.upper()} {path} ?{parameter['name']}"
+            yield from schema_nodes(parameter["schema"], where, parameter.get("description", ""))
+        for media in ((operation.get("requestBody") or {}).get("content") or {}).values():
+            yield from schema_nodes(media["schema"], f"{method.upper()} {path} body")
+
+
+def test_every_field_and_parameter_has_a_description(spec):
+    missing = []
+    for name, schema in spec["components"]["schemas"].items():
+        for where, node, _ in schema_nodes(schema, name):
+            for prop, value in (node.get("properties") or {}).items():
+                if not value.get("description"):
+                    missing.append(f"{where}.{prop}")
+    for path, method, operation in operations(spec):
+        for parameter in operation.get("parameters", []):
+            parameter = resolve(spec, parameter)
+            if not parameter.get("description"):
+                missing.append(f"{method.upper()} {path} ?{parameter['name']}")
+    assert missing == []
+
+
+def test_every_enum_value_is_explained(spec):
+    """Each value's meaning is in ``x-enumDescriptions`` (for tools) and, for a short enum,
+    in the description Swagger UI shows; country codes are ISO 3166-1's own."""
+    unexplained = []
+    for where, node, described in all_schema_nodes(spec):
+        if "enum" not in node or "ISO 3166-1" in described:
+            continue
+        meanings = node.get("x-enumDescriptions") or {}
+        if list(meanings) != node["enum"] or not all(meanings.values()):
+            unexplained.append(f"{where}: x-enumDescriptions {list(meanings)} for {node['enum']}")
+        if len(node["enum"]) <= 12:
+            unexplained += [
+                f"{where}: `{value}` not in {described!r}"
+                for value in node["enum"]
+                if f"`{value}`" not in described
+            ]
+    assert unexplained == []
+
+
+def test_field_examples_are_valid_and_real(spec):
+    wrong = []
+    for where, node, _ in all_schema_nodes(spec):
+        if "example" not in node:
+            continue
+        schema = {key: value for key, value in node.items() if key != "example"}
+        errors = OAS31Validator(resolve(spec, schema)).iter_errors(node["example"])
+        wrong += [f"{where}: {e.message}" for e in errors]
+        wrong += [f"{where}: {p}" for p in placeholders(node["example"])]
+    assert wrong == []
+
+
+def test_summaries_are_plain_text_and_public_reads_need_no_key(spec):
+    for path, method, operation in operations(spec):
+        where = f"{method.upper()} {path}"
+        assert "`" not in operation["summary"], f"{where}: {operation['summary']}"
+        if method == "get" and not path.startswith("/v1/keys"):
+            security = operation["security"]
+            assert security == [] or {} in security, f"{where}: {security}"
+
+
+def test_the_authorize_dialog_says_how_to_get_a_key(spec):
+    text = spec["components"]["securitySchemes"]["bearerAuth"]["description"]
+    assert "/v1/keys" in text
+    # The operator's command is the aside, not the way a user is sent to get a key.
+    assert text.index("/v1/keys") < text.index("create-key")
