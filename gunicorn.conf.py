@@ -5,7 +5,8 @@ import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-worker_class = "gthread"
+# gthread, answering a URL gunicorn refuses for raw UTF-8 with a problem document.
+worker_class = "api.server.Worker"
 threads = int(os.environ.get("THREADS", 1))
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", 30))
 timeout = int(os.environ.get("TIMEOUT", 60))

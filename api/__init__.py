@@ -9,6 +9,7 @@ from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
 from api import config as settings
+from api import query_string
 from api.errors import AnnalsApi, Problem
 
 API_VERSION = "0.1.0"
@@ -123,8 +124,12 @@ def create_app(config: dict | None = None) -> Flask:
         {
             "type": "http",
             "scheme": "bearer",
-            "description": "An API key (`flask --app api create-key`) as "
-            "`Authorization: Bearer <key>`. Roles: `reader` < `editor` (writes) < `admin` (keys).",
+            "description": "An API key, sent as `Authorization: Bearer <key>`: paste the key "
+            "alone here. Reads need none unless this server says so. To write, ask the people "
+            "who run this server for a key: an admin makes one with `POST /v1/keys` and "
+            "hands it over once (it is never shown again). Roles: `reader` < `editor` "
+            "(writes) < `admin` (keys). (Operators make the first admin key on the server "
+            "with `flask --app api create-key --role admin`.)",
         },
     )
     for blueprint in (
@@ -149,14 +154,17 @@ def create_app(config: dict | None = None) -> Flask:
             "/docs", "/openapi.json", config={"app_name": "Annals API", "tryItOutEnabled": True}
         )
     )
+    app.before_request(query_string.require_encoded_query)
     app.before_request(_connect)
-    # after_request hooks run last-registered first: gzip is registered first, so it runs
-    # last, once the ETag, the security headers and the docs page's script hashes are done.
+    # after_request hooks run last-registered first: gzip is registered next to first, so
+    # it runs once the ETag, the security headers and the docs page's script hashes are
+    # done; the 304, decided on the tag of the variant gzip chose, comes after it.
+    app.after_request(conditional.not_modified)
     compression.init_app(app)
     security.init_app(app)  # the rate limit is checked first, then who is asking
     app.before_request(auth.authorize)
     app.before_request(_require_json_bodies)
-    app.after_request(conditional.conditional_get)
+    app.after_request(conditional.tag_read)
     app.teardown_request(_disconnect)
     cli.register(app)
     logging.getLogger("annals").setLevel(logging.INFO)

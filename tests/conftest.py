@@ -11,6 +11,7 @@ import os
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.urls import iri_to_uri
 
 from api import create_app
 from api.auth import create_key
@@ -26,12 +27,21 @@ KEYS: dict[str, str] = {}  # role -> token of the current test's keys
 
 
 class KeyedClient(FlaskClient):
-    """A test client sending the current test's editor key, as an API client would."""
+    """A test client sending the current test's editor key, as an API client would.
+
+    A URL written with non-ASCII text (``/v1/events?q=Вене``) is percent-encoded first, as
+    browsers, requests and httpx do; raw, it is a 400 (tests/test_query_encoding.py).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "editor" in KEYS:
             self.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {KEYS['editor']}"
+
+    def open(self, *args, **kwargs):
+        if args and isinstance(args[0], str):
+            args = (iri_to_uri(args[0]), *args[1:])
+        return super().open(*args, **kwargs)
 
 
 # Every app of a test (some tests build a second one on the same database) sends the key.

@@ -54,6 +54,11 @@ LETTERS = re.compile(r"[a-zа-я]{3,}")  # words both stores' tokenisers read th
 # --- The reference -----------------------------------------------------------------------
 
 
+def _at(value) -> dt.datetime:
+    """A stored timestamp (naive UTC; SQLite answers text) as a naive datetime."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
 def _day(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
@@ -69,6 +74,7 @@ class Row:
     venue_country: str | None
     status: str
     parent: int | None
+    updated: dt.datetime
     participants: set[int] = field(default_factory=set)
     topics: set[str] = field(default_factory=set)
     articles: set[int] = field(default_factory=set)
@@ -89,10 +95,10 @@ class Reference:
             return list(database.execute_sql(sql).fetchall())
 
         events = {
-            r[0]: Row(r[0], r[1], r[2], _day(r[3]), _day(r[4]), r[5], None, r[6], r[7])
+            r[0]: Row(r[0], r[1], r[2], _day(r[3]), _day(r[4]), r[5], None, r[6], r[7], _at(r[8]))
             for r in rows(
-                "SELECT id, title, type, start_date, end_date, venue_id, status, parent_id "
-                "FROM event"
+                "SELECT id, title, type, start_date, end_date, venue_id, status, parent_id, "
+                "updated_at FROM event"
             )
         }
         places = dict(rows("SELECT id, country FROM place"))
@@ -136,6 +142,7 @@ class Reference:
             "article": lambda ids: bool(event.articles & set(ids)),
             "parent": lambda ids: event.parent in ids,
             "q": lambda text: all(w.lower() in event.words for w in text.split()),
+            "updated_since": lambda at: event.updated >= at,
         }
         return all(checks[name](value) for name, value in args.items())
 
@@ -178,7 +185,10 @@ def _query(args: dict) -> list[tuple[str, str]]:
     pairs = []
     for name, value in args.items():
         for item in value if isinstance(value, list) else [value]:
-            pairs.append((name, item.isoformat() if isinstance(item, dt.date) else str(item)))
+            if isinstance(item, dt.datetime):  # a naive UTC moment, sent with its offset
+                pairs.append((name, item.isoformat() + "Z"))
+            else:
+                pairs.append((name, item.isoformat() if isinstance(item, dt.date) else str(item)))
     return pairs
 
 
@@ -228,6 +238,10 @@ def filters(draw, reference: Reference) -> dict:
         "status": some({e.status for e in events}, most=2),
         "article": some({a for e in events for a in e.articles}),
         "parent": some({e.parent for e in events if e.parent}),
+        # A stored moment itself (kept: at or after), or a second after it.
+        "updated_since": st.sampled_from(sorted({e.updated for e in events})).flatmap(
+            lambda at: st.sampled_from([at, at + dt.timedelta(seconds=1)])
+        ),
         "q": st.one_of(
             st.sampled_from(reference.vocabulary[:20]),  # common: the walk in date order
             st.sampled_from(reference.vocabulary[-300:]),  # rare: a sort of the few matches

@@ -1,0 +1,46 @@
+"""The gunicorn worker of ``make serve``: gthread, answering in the API's one error shape.
+
+gunicorn refuses some requests before the app sees them. One a person meets is a URL
+with raw UTF-8 in it (``curl '...?q=Телалиан'``): RFC 9112 requires a request target in
+ASCII, so gunicorn answers 400 with an HTML page of its own. This worker answers that
+case with a problem document naming the parameters to percent-encode, as the app does for
+the same query under other servers (``api.query_string``); every other refusal is left to
+gunicorn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from urllib.parse import urlsplit
+
+from gunicorn import util
+from gunicorn.http.errors import InvalidRequestLine
+from gunicorn.workers.gthread import ThreadWorker
+
+from api.query_string import not_encoded_problem
+
+
+def _raw_target_problem(line: str) -> dict | None:
+    """The problem document for a request line whose target is not ASCII, else None."""
+    parts = line.split(" ")
+    if len(parts) != 3 or parts[1].isascii():
+        return None
+    target = parts[1].encode("latin-1").decode("utf-8", "replace")
+    return not_encoded_problem(urlsplit(target).query, path=urlsplit(target).path)
+
+
+class Worker(ThreadWorker):
+    def handle_error(self, req, client, addr, exc):
+        line = exc.req if isinstance(exc, InvalidRequestLine) else None
+        problem = _raw_target_problem(line) if isinstance(line, str) else None
+        if problem is None:
+            return super().handle_error(req, client, addr, exc)
+        self.log.warning("Invalid request from ip=%s: raw non-ASCII target", (addr or ("",))[0])
+        body = json.dumps(problem, ensure_ascii=False).encode()
+        head = (
+            "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n"
+            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        with contextlib.suppress(OSError):  # a client that has gone needs no answer
+            util.write_nonblock(client, head.encode("latin-1") + body)
