@@ -32,6 +32,7 @@ test-postgres: $(BIN)/flask
 lint: $(BIN)/flask
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/flask
 	$(BIN)/ruff format .

@@ -9,8 +9,8 @@ from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
 from api import config as settings
-from api import query_string
-from api.errors import AnnalsApi, Problem
+from api.http import query_string
+from api.http.errors import AnnalsApi, Problem
 
 API_VERSION = "0.1.0"
 
@@ -82,22 +82,19 @@ def create_app(config: dict | None = None) -> Flask:
     from api import (
         aggregates,
         articles,
-        auth,
         changes,
         cli,
-        compression,
-        conditional,
-        db,
         entities,
         events,
         keys,
         meta,
         places,
         revisions,
-        security,
         topics,
         web_annotations,
     )
+    from api.http import auth, compression, conditional, security
+    from api.store import db
     from schemas.common import RefOrInline, ref_or_inline_properties
 
     app = Flask(__name__, instance_relative_config=True)
@@ -172,13 +169,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _connect() -> None:
-    from api.db import database
+    from api.store.db import database
 
     database.connect(reuse_if_open=True)
 
 
 def _disconnect(exc: BaseException | None = None) -> None:
-    from api.db import database
+    from api.store.db import database
 
     if not database.is_closed():
         database.close()

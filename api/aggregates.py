@@ -13,14 +13,14 @@ import peewee as pw
 import pycountry
 from flask.views import MethodView
 
-from api.blueprint import Blueprint
-from api.db import is_postgres
 from api.entities import get_entity
-from api.errors import FieldErrors
-from api.event_query import EVENT_FILTERS
-from api.event_read import entity_brief, place_brief
-from api.filters import apply
-from api.models import Entity, Event, EventTopic, Participant, Place, Topic
+from api.http.blueprint import Blueprint
+from api.http.errors import FieldErrors
+from api.store.db import is_postgres
+from api.store.events.query import EVENT_FILTERS
+from api.store.events.read import entity_brief, place_brief
+from api.store.filters import apply
+from api.store.models import Entity, Event, EventTopic, Participant, Place, Topic
 from schemas.aggregates import AggregateArgs, AggregateSchema, NetworkArgs, NetworkSchema
 
 blp = Blueprint(

@@ -5,22 +5,23 @@ from __future__ import annotations
 import peewee as pw
 from flask.views import MethodView
 
-from api import search
-from api.annotation import annotate_article
-from api.article_store import (
+from api.events import event_page
+from api.http.blueprint import Blueprint
+from api.http.errors import Problem
+from api.http.pagination import page
+from api.store import search
+from api.store.annotation import annotate_article
+from api.store.articles import (
     article_dict,
     create_article,
     delete_article,
     update_article,
 )
-from api.blueprint import Blueprint
-from api.errors import Problem
-from api.event_query import EVENT_FILTERS
-from api.event_read import load_events
-from api.events import event_page
-from api.filters import apply
-from api.models import Article, Event, Source
-from api.pagination import Order, page
+from api.store.events.query import EVENT_FILTERS
+from api.store.events.read import load_events
+from api.store.filters import apply
+from api.store.models import Article, Event, Source
+from api.store.order import Order
 from schemas.articles import (
     AnnotateArgs,
     ArticleCreatedSchema,

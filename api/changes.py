@@ -1,34 +1,24 @@
 """/v1/changes: every create, update and delete, in commit order, for mirrors.
 
-The log is written by database triggers in the transaction of each change, so
-every write path (the API, the annotator, fixtures, bulk loads, SQL by hand)
-is logged and a rolled-back change leaves no row. On PostgreSQL the triggers
-first take a transaction-level advisory lock, so changes are numbered in the
-order their transactions commit and a reader never sees ``seq`` 11 before an
-in-flight 10 that would then be skipped; SQLite has a single writer anyway.
-
-An event's change is logged when the event row changes; writes of an event's
-links (participants, topics, articles) touch the event row. A renamed entity,
-place or article is logged on that resource only, not on the events that embed it.
+The log itself, its triggers and what it records are the store's (``api.store.changelog``).
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
-from collections.abc import Iterable
 from urllib.parse import urlencode
 
 import peewee as pw
 from flask import request
 from flask.views import MethodView
 
-from api.blueprint import Blueprint
-from api.db import database, is_postgres
-from api.errors import FieldErrors
-from api.models import ChangeLog
-from api.pagination import Order, decode_cursor, encode_cursor
+from api.http.blueprint import Blueprint
+from api.http.errors import FieldErrors
+from api.http.pagination import decode_cursor, encode_cursor
+from api.store.changelog import RESOURCES
+from api.store.models import ChangeLog
+from api.store.order import Order
 from schemas.changes import ChangeListArgs, ChangePageSchema
 from schemas.common import aware, naive_utc, parse_timestamp
 
@@ -38,102 +28,7 @@ blp = Blueprint(
     url_prefix="/v1/changes",
     description="The change feed: creates, updates and deletes in order, to keep a mirror.",
 )
-
-# resource -> (table, key column, item URL pattern)
-RESOURCES: dict[str, tuple[str, str, str]] = {
-    "topic": ("topic", "slug", "/v1/topics/{}"),
-    "source": ("source", "id", "/v1/sources/{}"),
-    "place": ("place", "id", "/v1/places/{}"),
-    "entity": ("entity", "id", "/v1/entities/{}"),
-    "article": ("article", "id", "/v1/articles/{}"),
-    "event": ("event", "id", "/v1/events/{}"),
-}
-ACTIONS = ("create", "update", "delete")
 ORDER = Order("seq", (ChangeLog.seq,))
-_LOCK_KEY = 0x616E6E616C73  # "annals": one advisory lock orders all logged writers
-
-_SQLITE_AT = "datetime('now')"
-_POSTGRES_AT = "date_trunc('second', now() AT TIME ZONE 'UTC')"
-
-
-def _sqlite_statements() -> list[str]:
-    out = []
-    for resource, (table, key, _) in RESOURCES.items():
-        for op, action, row in (
-            ("INSERT", "create", "new"),
-            ("UPDATE", "update", "new"),
-            ("DELETE", "delete", "old"),
-        ):
-            out.append(
-                f"CREATE TRIGGER IF NOT EXISTS change_log_{table}_{action} "
-                f"AFTER {op} ON {table} BEGIN "
-                f"INSERT INTO change_log (resource, key, action, at) VALUES "
-                f"('{resource}', CAST({row}.{key} AS TEXT), '{action}', {_SQLITE_AT}); END"
-            )
-    return out
-
-
-def _postgres_statements() -> list[str]:
-    out = [
-        "CREATE OR REPLACE FUNCTION change_log_lock() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN PERFORM pg_advisory_xact_lock({_LOCK_KEY}); RETURN NULL; END $$"
-    ]
-    for resource, (table, key, _) in RESOURCES.items():
-        out.append(
-            f"CREATE OR REPLACE FUNCTION change_log_{table}() RETURNS trigger "
-            "LANGUAGE plpgsql AS $$ BEGIN "
-            "INSERT INTO change_log (resource, key, action, at) "
-            f"SELECT '{resource}', changed.{key}::text, CASE TG_OP WHEN 'INSERT' THEN 'create' "
-            f"WHEN 'UPDATE' THEN 'update' ELSE 'delete' END, {_POSTGRES_AT} "
-            f"FROM changed ORDER BY changed.{key}; RETURN NULL; END $$"
-        )
-        # Before any row is touched, so the lock never waits while holding row locks.
-        out.append(
-            f"CREATE OR REPLACE TRIGGER change_log_{table}_lock "
-            f"BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION change_log_lock()"
-        )
-        for op, action, transition in (
-            ("INSERT", "create", "NEW"),
-            ("UPDATE", "update", "NEW"),
-            ("DELETE", "delete", "OLD"),
-        ):
-            out.append(
-                f"CREATE OR REPLACE TRIGGER change_log_{table}_{action} AFTER {op} ON {table} "
-                f"REFERENCING {transition} TABLE AS changed "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION change_log_{table}()"
-            )
-    return out
-
-
-def log_created(tables: Iterable[str] | None = None) -> None:
-    """A ``create`` row for every stored resource of ``tables`` (default: all), one
-    statement per table: what the triggers write, for rows stored without them."""
-    at = _POSTGRES_AT if is_postgres() else _SQLITE_AT
-    for resource, (table, key, _) in RESOURCES.items():
-        if tables is None or table in tables:
-            database.execute_sql(
-                f"INSERT INTO change_log (resource, key, action, at) SELECT '{resource}',"
-                f" CAST({key} AS TEXT), 'create', {at} FROM {table} ORDER BY {key}"
-            )
-
-
-def install() -> None:
-    """Create the change log, its triggers, and a ``create`` row for every stored resource."""
-    database.create_tables([ChangeLog], safe=True)
-    log_created()
-    for statement in _postgres_statements() if is_postgres() else _sqlite_statements():
-        database.execute_sql(statement)
-
-
-def changed_since(resource: str, model_key: pw.Field, since: dt.datetime) -> pw.Expression:
-    """Rows of ``resource`` created or changed at or after ``since`` (naive UTC), by the log."""
-    keys = ChangeLog.select(ChangeLog.key).where(
-        (ChangeLog.resource == resource) & (ChangeLog.at >= since)
-    )
-    if isinstance(model_key, pw.CharField):
-        return model_key.in_(keys)
-    return pw.Cast(model_key, "TEXT").in_(keys)
 
 
 def change_dict(row: ChangeLog) -> dict:

@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from api.db import database
+from api.store.db import database
 
 openapi_cli = AppGroup("openapi", help="The OpenAPI document.")
 db_cli = AppGroup("db", help="The database schema.")
@@ -45,7 +45,7 @@ def openapi_print() -> None:
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending schema migrations."""
-    from api.migrations import current_version, upgrade
+    from api.store.migrations import current_version, upgrade
 
     with database.connection_context():
         applied = upgrade()
@@ -55,8 +55,8 @@ def db_upgrade() -> None:
 @click.command("init-db")
 def init_db() -> None:
     """Create or upgrade the schema and the topic vocabulary."""
-    from api.fixtures import load_topics
-    from api.migrations import current_version, upgrade
+    from api.ops.fixtures import load_topics
+    from api.store.migrations import current_version, upgrade
 
     with database.connection_context():
         upgrade()
@@ -67,8 +67,8 @@ def init_db() -> None:
 @click.command("load-fixtures")
 def load_fixtures_command() -> None:
     """Load fixtures/ (topics, the seed article and its events); idempotent."""
-    from api.fixtures import load_fixtures
-    from api.migrations import upgrade
+    from api.ops.fixtures import load_fixtures
+    from api.store.migrations import upgrade
 
     with database.connection_context():
         upgrade()
@@ -83,8 +83,8 @@ def load_fixtures_command() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def ingest_command(paths: tuple[str, ...], annotate: bool, workers: int, quiet: bool) -> None:
     """Store feed-format text files and JSON Lines (directories recursively)."""
-    from api.ingest import ingest
-    from api.migrations import upgrade
+    from api.ops.ingest import ingest
+    from api.store.migrations import upgrade
 
     with database.connection_context():
         upgrade()
@@ -123,8 +123,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(load_fixtures_command)
     app.cli.add_command(ingest_command)
     app.cli.add_command(evaluate_command)
-    app.cli.add_command(__import__("api.synthetic").synthetic.seed_synthetic_command)
+    app.cli.add_command(__import__("api.ops.synthetic").ops.synthetic.seed_synthetic_command)
     for command in __import__("api.keys").keys.COMMANDS:
         app.cli.add_command(command)
-    for command in __import__("api.transfer").transfer.COMMANDS:
+    for command in __import__("api.ops.transfer").ops.transfer.COMMANDS:
         app.cli.add_command(command)

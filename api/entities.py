@@ -5,15 +5,16 @@ from __future__ import annotations
 import peewee as pw
 from flask.views import MethodView
 
-from api import names, postings
-from api.blueprint import Blueprint
-from api.db import database
-from api.errors import Problem, conflict_with
-from api.event_read import entity_brief, event_stats
-from api.filters import apply
-from api.models import Entity, EntityName, Event, Participant, utcnow
-from api.pagination import Order, page
-from api.resolve import find_entity, index_entity
+from api.http.blueprint import Blueprint
+from api.http.errors import Problem, conflict_with
+from api.http.pagination import page
+from api.store import names, postings
+from api.store.db import database
+from api.store.events.read import entity_brief, event_stats
+from api.store.filters import apply
+from api.store.models import Entity, EntityName, Event, Participant, utcnow
+from api.store.order import Order
+from api.store.resolve import find_entity, index_entity
 from schemas.common import aware
 from schemas.entities import (
     EntityDetailSchema,

@@ -6,17 +6,18 @@ from types import SimpleNamespace
 
 from flask.views import MethodView
 
-from api import formats, revisions
-from api.auth import current_author
-from api.blueprint import Blueprint
-from api.conditional import check_if_match, tag_of
-from api.db import database, is_postgres
-from api.errors import Problem
-from api.event_query import event_query
-from api.event_read import event_fragments, load_event, load_events
-from api.event_write import write_event
-from api.models import Event
-from api.pagination import envelope
+from api import revisions
+from api.http import formats
+from api.http.auth import current_author
+from api.http.blueprint import Blueprint
+from api.http.conditional import check_if_match, tag_of
+from api.http.errors import Problem
+from api.http.pagination import envelope
+from api.store.db import database, is_postgres
+from api.store.events.query import event_query
+from api.store.events.read import event_fragments, load_event, load_events
+from api.store.events.write import write_event
+from api.store.models import Event
 from schemas.events import (
     EXAMPLE_EVENT,
     EXAMPLE_EVENT_WRITE,

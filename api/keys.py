@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 from flask.views import MethodView
 
-from api import auth
-from api.blueprint import Blueprint
-from api.db import database
-from api.errors import Problem
-from api.models import API_ROLES, ApiKey
-from api.pagination import Order, page
+from api.http import auth
+from api.http.blueprint import Blueprint
+from api.http.errors import Problem
+from api.http.pagination import page
+from api.store.db import database
+from api.store.models import API_ROLES, ApiKey
+from api.store.order import Order
 from schemas.common import aware
 from schemas.keys import KeyCreatedSchema, KeyListArgs, KeyPageSchema, KeySchema, KeyWriteSchema
 
@@ -93,7 +94,7 @@ class KeyItem(MethodView):
 @click.option("--name", default=None, help="Who or what uses the key (recorded on revisions).")
 def create_key_command(role: str, name: str | None) -> None:
     """Create an API key and print it (this once: only its hash is kept)."""
-    from api.migrations import upgrade
+    from api.store.migrations import upgrade
 
     with database.connection_context():
         upgrade()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 from flask import Blueprint, Response, current_app, redirect
 
-from api.db import database, is_postgres
-from api.errors import Problem
+from api.http.errors import Problem
+from api.store.db import database, is_postgres
 
 blp = Blueprint("meta", __name__)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api import postings
-from api.blueprint import Blueprint
-from api.db import database
 from api.entities import name_starts_with
-from api.errors import Problem, conflict_with
-from api.event_read import event_stats, place_brief
-from api.filters import apply
-from api.models import Event, Place, PlaceName, utcnow
-from api.pagination import Order, page
-from api.resolve import find_place, index_place
+from api.http.blueprint import Blueprint
+from api.http.errors import Problem, conflict_with
+from api.http.pagination import page
+from api.store import postings
+from api.store.db import database
+from api.store.events.read import event_stats, place_brief
+from api.store.filters import apply
+from api.store.models import Event, Place, PlaceName, utcnow
+from api.store.order import Order
+from api.store.resolve import find_place, index_place
 from schemas.common import aware
 from schemas.entities import (
     PlaceDetailSchema,

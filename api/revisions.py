@@ -12,11 +12,12 @@ from collections.abc import Iterable
 import peewee as pw
 from flask.views import MethodView
 
-from api.blueprint import Blueprint
-from api.errors import Problem
-from api.event_read import load_events
-from api.models import Event, EventRevision
-from api.pagination import Order, page
+from api.http.blueprint import Blueprint
+from api.http.errors import Problem
+from api.http.pagination import page
+from api.store.events.read import load_events
+from api.store.models import Event, EventRevision
+from api.store.order import Order
 from schemas.common import aware
 from schemas.events import EventSchema
 from schemas.revisions import RevisionListArgs, RevisionPageSchema

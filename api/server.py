@@ -4,7 +4,7 @@ gunicorn refuses some requests before the app sees them. One a person meets is a
 with raw UTF-8 in it (``curl '...?q=Телалиан'``): RFC 9112 requires a request target in
 ASCII, so gunicorn answers 400 with an HTML page of its own. This worker answers that
 case with a problem document naming the parameters to percent-encode, as the app does for
-the same query under other servers (``api.query_string``); every other refusal is left to
+the same query under other servers (``api.http.query_string``); every other refusal is left to
 gunicorn.
 """
 
@@ -18,7 +18,7 @@ from gunicorn import util
 from gunicorn.http.errors import InvalidRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 
-from api.query_string import not_encoded_problem
+from api.http.query_string import not_encoded_problem
 
 
 def _raw_target_problem(line: str) -> dict | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
-from api.blueprint import Blueprint
-from api.changes import changed_since
-from api.errors import Problem
-from api.filters import apply
-from api.models import Source, Topic
-from api.pagination import Order, page
+from api.http.blueprint import Blueprint
+from api.http.errors import Problem
+from api.http.pagination import page
+from api.store.changelog import changed_since
+from api.store.filters import apply
+from api.store.models import Source, Topic
+from api.store.order import Order
 from schemas.topics import (
     SourceListArgs,
     SourcePageSchema,

@@ -18,9 +18,9 @@ import json
 from flask import Response, request
 from flask.views import MethodView
 
-from api.blueprint import Blueprint
 from api.events import get_event
-from api.models import Article, Mention
+from api.http.blueprint import Blueprint
+from api.store.models import Article, Mention
 from schemas.annotations import AnnotationCollectionSchema
 
 blp = Blueprint(

@@ -80,7 +80,7 @@ def sqlite_database(scale: int, seed_value: int) -> str:
 
 
 def latest_schema() -> int:
-    from api.migrations import LATEST
+    from api.store.migrations import LATEST
 
     return LATEST
 
@@ -211,8 +211,8 @@ def get_json(port: int, path: str) -> dict:
 
 def pick_targets(database_url: str) -> dict:
     """Concrete, deterministic ids, slugs and dates to query, read from the data."""
-    from api.db import bind, database
-    from api.synthetic import COMMON_WORD
+    from api.ops.synthetic import COMMON_WORD
+    from api.store.db import bind, database
 
     bind(database_url, pool_size=1)
     try:

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.models import DATE_PRECISIONS, EVENT_STATUSES, EVENT_TYPES, ROLES
+from api.store.models import DATE_PRECISIONS, EVENT_STATUSES, EVENT_TYPES, ROLES
 from schemas.common import (
     ID_RANGE,
     CountryCode,
@@ -37,7 +37,7 @@ _AT = "2025-12-05T12:00:00+00:00"
 _TYPE = "multilateral-meeting"
 _CONFIDENCE = "The annotator's confidence (0–1); null for an event a person wrote."
 
-# What each value means, for the document (the values themselves live in api.models).
+# What each value means, for the document (the values themselves live in api.store.models).
 _TYPES = {
     "multilateral-meeting": "three or more parties meet",
     "bilateral-meeting": "two parties meet",

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from api.models import API_ROLES
+from api.store.models import API_ROLES
 from schemas.common import PageArgs, Strict, Text, enum_doc, envelope
 
 ROLE_MEANINGS = {

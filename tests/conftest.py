@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from werkzeug.urls import iri_to_uri
 
 from api import create_app
-from api.auth import create_key
-from api.db import database
-from api.fixtures import load_fixtures, load_topics
-from api.migrations import upgrade
+from api.http.auth import create_key
+from api.ops.fixtures import load_fixtures, load_topics
+from api.store.db import database
+from api.store.migrations import upgrade
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith("postgres")

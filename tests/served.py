@@ -23,10 +23,10 @@ def prepare_database(url: str, *, fixtures: bool = False) -> str:
     """Migrate the store of ``url``, load the topics (or all of ``fixtures/``), and return a
     new editor key."""
     from api import create_app
-    from api.auth import create_key
-    from api.db import database
-    from api.fixtures import load_fixtures, load_topics
-    from api.migrations import upgrade
+    from api.http.auth import create_key
+    from api.ops.fixtures import load_fixtures, load_topics
+    from api.store.db import database
+    from api.store.migrations import upgrade
 
     app = create_app({"DATABASE_URL": url, "TESTING": True})
     with app.app_context(), database.connection_context():
@@ -135,7 +135,7 @@ def request(port: int, method: str, path: str, body=None, key: str | None = None
 
 def store_rows(url: str, sql: str) -> list[tuple]:
     """Rows of ``sql`` read straight from the store (a connection of its own)."""
-    from api.db import open_database
+    from api.store.db import open_database
 
     db = open_database(url)
     try:

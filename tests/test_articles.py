@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.models import Article, Event, Source
+from api.store.models import Article, Event, Source
 
 ARTICLE = {
     "title": "Kazakhstan and Japan discuss investment",

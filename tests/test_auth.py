@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from api import create_app
-from api.auth import find_key, hash_token
-from api.db import database
-from api.models import ApiKey
+from api.http.auth import find_key, hash_token
+from api.store.db import database
+from api.store.models import ApiKey
 
 EVENT = {"title": "Talks", "type": "visit", "start_date": "2025-12-05"}
 REALM = 'Bearer realm="annals"'

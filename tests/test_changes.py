@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from api.models import ChangeLog
+from api.store.models import ChangeLog
 
 LISTS = {
     "event": "/v1/events",

@@ -29,9 +29,10 @@ from conftest import ON_POSTGRES, SERVER_URL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api import create_app, names
-from api.db import database
-from api.synthetic import COMMON_WORD, seed_synthetic
+from api import create_app
+from api.ops.synthetic import COMMON_WORD, seed_synthetic
+from api.store import names
+from api.store.db import database
 
 EVENTS = 3000
 EXAMPLES = int(os.environ.get("DIFFERENTIAL_EXAMPLES", 120))

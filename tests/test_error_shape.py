@@ -16,7 +16,7 @@ from http import HTTPStatus
 import pytest
 
 from api import create_app
-from api.db import database
+from api.store.db import database
 
 PROBLEM = "application/problem+json"
 ALLOWED_MEMBERS = {"type", "title", "status", "detail", "errors", "existing", "events"}

@@ -1,4 +1,4 @@
-"""The store builds each event's JSON (api.event_read): it must be the documented shape,
+"""The store builds each event's JSON (api.store.events.read): it must be the documented shape,
 the same as an event read field by field from the models, in every list's order."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from api.models import (
+from api.store.models import (
     EVENT_TYPES,
     Article,
     Entity,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.models import Entity, Event, Place
+from api.store.models import Entity, Event, Place
 
 KOSHERBAYEV = {"name": "Ермек Кошербаев", "kind": "person", "country": "KZ"}
 

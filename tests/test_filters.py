@@ -77,7 +77,7 @@ def world(client):
         assert response.status_code == 201, response.json
         made[key] = response.json
     # One auto event (as the annotator makes) under "b".
-    from api.models import Event
+    from api.store.models import Event
 
     Event.update(status="auto", parent=made["b"]["id"]).where(Event.id == made["c"]["id"]).execute()
     made["entities"] = {
@@ -159,7 +159,7 @@ def test_filters(client, world, query, expected):
 def test_both_search_plans_agree(client, world, monkeypatch, plan, query, expected):
     # Which plan runs depends on how many events match (search.FEW_MATCHES); both must
     # give the same page.
-    from api import search
+    from api.store import search
 
     monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
     assert keys(client, world, query) == expected
@@ -167,7 +167,7 @@ def test_both_search_plans_agree(client, world, monkeypatch, plan, query, expect
 
 @pytest.mark.parametrize("plan", ["sort the few matches", "walk the dates"])
 def test_search_pages_by_cursor_under_either_plan(client, world, monkeypatch, plan):
-    from api import search
+    from api.store import search
 
     monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
     by_id = {v["id"]: k for k, v in world.items() if k in "abcd"}
@@ -183,7 +183,7 @@ def test_search_pages_by_cursor_under_either_plan(client, world, monkeypatch, pl
 
 
 def test_a_cursor_holds_when_the_search_plan_changes(client, world, monkeypatch):
-    from api import search
+    from api.store import search
 
     by_id = {v["id"]: k for k, v in world.items() if k in "abcd"}
     monkeypatch.setattr(search, "FEW_MATCHES", 10_000)
@@ -196,7 +196,7 @@ def test_a_cursor_holds_when_the_search_plan_changes(client, world, monkeypatch)
 
 @pytest.mark.parametrize("plan", ["sort the few matches", "walk the dates"])
 def test_search_follows_edits_of_events_and_articles(client, world, monkeypatch, plan):
-    from api import search
+    from api.store import search
 
     monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
     by_id = {v["id"]: k for k, v in world.items() if k in "abcd"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from api.models import Article, Entity, Event, Mention, Participant
+from api.store.models import Article, Entity, Event, Mention, Participant
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
@@ -83,7 +83,7 @@ def test_seed_people_resolve_to_one_entity_each(seeded, client):
 
 def test_init_db_and_db_upgrade(runner):
     result = runner.invoke(args=["init-db"])
-    from api.migrations import LATEST
+    from api.store.migrations import LATEST
 
     assert result.exit_code == 0 and f"schema version {LATEST}" in result.output
     result = runner.invoke(args=["db", "upgrade"])

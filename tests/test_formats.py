@@ -10,7 +10,7 @@ import json
 import icalendar
 import pytest
 
-from api.formats import CSV_COLUMNS, events_csv, events_geojson, events_ics, events_jsonld
+from api.http.formats import CSV_COLUMNS, events_csv, events_geojson, events_ics, events_jsonld
 from schemas.events import EXAMPLE_EVENT
 
 ANNO = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'

@@ -24,7 +24,7 @@ from pyld import jsonld
 from rdflib.namespace import RDF
 
 from api import create_app
-from api.db import database
+from api.store.db import database
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")

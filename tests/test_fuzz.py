@@ -22,7 +22,7 @@ from schemathesis.engine import Status, events
 from werkzeug.serving import make_server
 
 from api import create_app
-from api.models import MAX_EVENT_DAYS, Article, Entity, Place
+from api.store.models import MAX_EVENT_DAYS, Article, Entity, Place
 
 FUZZ = settings(
     max_examples=20,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from api.models import Article, Event
+from api.store.models import Article, Event
 
 PROBLEM = "application/problem+json"
 LEAKS = ("Traceback", "SELECT", "sqlite", "psycopg", "peewee", 'File "', "/work/", ".py")

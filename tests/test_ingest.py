@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from api.models import Article
+from api.store.models import Article
 
 SEED = resources.files("fixtures").joinpath("seed-article.txt").read_text(encoding="utf-8")
 
@@ -72,7 +72,7 @@ def test_missing_path_is_reported(runner, tmp_path):
 
 
 def test_ingest_annotates_in_worker_processes(runner, db, tmp_path):
-    from api.models import Event, EventArticle
+    from api.store.models import Event, EventArticle
 
     root = tmp_path / "feed"
     root.mkdir()

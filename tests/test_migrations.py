@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.migrations import LATEST, MIGRATIONS, SchemaVersion, applied_versions, upgrade
+from api.store.migrations import LATEST, MIGRATIONS, SchemaVersion, applied_versions, upgrade
 
 VERSION_6_INDEXES = (
     "participant_entity_id_start_date_event_id",
@@ -55,7 +55,7 @@ def test_version_5_with_data_upgrades_and_keeps_it(seeded, client, db):
 
 def _back_to_version_6(db) -> None:
     """The search as version 6 left it: event titles and articles indexed apart."""
-    from api.db import is_postgres
+    from api.store.db import is_postgres
 
     if is_postgres():
         for trigger, table in (
@@ -114,7 +114,7 @@ def test_version_6_with_data_upgrades_to_one_search_document_per_event(seeded, c
 
 
 def test_version_7_drops_the_indexes_wider_ones_cover(seeded, client, db):
-    from api.migrations import REDUNDANT_INDEXES
+    from api.store.migrations import REDUNDANT_INDEXES
 
     queries = ("topic=diplomacy", "participant=1", "country=NO", "limit=500")
     before = {q: client.get(f"/v1/events?{q}").json["data"] for q in queries}

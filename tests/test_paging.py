@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from api.db import database
-from api.event_write import write_event
+from api.store.db import database
+from api.store.events.write import write_event
 
 BASE = "http://localhost"
 START = dt.date(2024, 1, 1)

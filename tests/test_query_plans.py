@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from api.db import is_postgres
-from api.event_query import event_query
-from api.models import Event
+from api.store.db import is_postgres
+from api.store.events.query import event_query
+from api.store.models import Event
 
 CASES = {
     "newest page": {},
@@ -85,7 +85,7 @@ def test_event_filter_reads_in_date_order(db, case):
 )
 def test_a_common_word_is_read_in_date_order(db, monkeypatch, args):
     # Past FEW_MATCHES, `q` leads: the search documents are read in date order.
-    from api import search
+    from api.store import search
 
     monkeypatch.setattr(search, "FEW_MATCHES", 0)
     lines = plan(db, args, unsorted=True)

@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from api import create_app
-from api.db import database
+from api.store.db import database
 
 EVENT = {"title": "Talks", "type": "visit", "start_date": "2025-12-05"}
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from api.annotation import store_found_events
-from api.db import database
-from api.models import Event, EventRevision
+from api.store.annotation import store_found_events
+from api.store.db import database
+from api.store.models import Event, EventRevision
 
 EVENT = {"title": "Talks", "type": "visit", "start_date": "2025-12-05", "topics": ["diplomacy"]}
 
@@ -91,7 +91,7 @@ def test_annotator_changes_are_kept_as_its_revisions(client, db):
         type_mention=None,
         title_mention=None,
     )
-    from api.models import Article
+    from api.store.models import Article
 
     with database.atomic():
         (event,) = store_found_events(Article.get_by_id(article["id"]), [found])

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from api import create_app
-from api.db import database
+from api.store.db import database
 
 
 @pytest.mark.parametrize("url", ["/v1/events", "/v1/events/999", "/health", "/openapi.json"])

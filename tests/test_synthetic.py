@@ -6,9 +6,9 @@ import pycountry
 import pytest
 
 from api import create_app
-from api.db import database
-from api.models import Article, Entity, EntityName, Event, EventTopic, Mention, Participant
-from api.synthetic import COMMON_WORD
+from api.ops.synthetic import COMMON_WORD
+from api.store.db import database
+from api.store.models import Article, Entity, EntityName, Event, EventTopic, Mention, Participant
 
 ARGS = ["seed-synthetic", "--events", "300", "--entities", "1000", "--places", "100"]
 
@@ -163,8 +163,8 @@ def test_common_word_is_common(app, client, runner, word):
 
 
 def test_date_ordered_copies_are_what_the_writes_would_make(app, runner, db):
-    """The load fills api.postings' copies itself; they equal a recomputation from scratch."""
-    from api import postings
+    """The load fills api.store.postings' copies itself; they equal a recomputation from scratch."""
+    from api.store import postings
 
     seed(runner)
 
@@ -189,7 +189,7 @@ def test_date_ordered_copies_are_what_the_writes_would_make(app, runner, db):
 def test_full_text_indexes_after_the_load(app, client, runner, db):
     """The load fills both full-text indexes in large batches, then gives FTS5 back its
     default batch for the small writes that follow (SQLite; PostgreSQL has no such knob)."""
-    from api.db import is_postgres
+    from api.store.db import is_postgres
 
     seed(runner)
     assert client.get(f"/v1/articles?q={COMMON_WORD}").json["data"]

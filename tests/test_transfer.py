@@ -11,11 +11,12 @@ from contextlib import contextmanager
 
 import pytest
 
-from api import create_app, transfer
-from api.db import database
-from api.migrations import LATEST
-from api.models import Article, ChangeLog, Event, Topic
-from api.transfer import TransferError, exported_models, import_
+from api import create_app
+from api.ops import transfer
+from api.ops.transfer import TransferError, exported_models, import_
+from api.store.db import database
+from api.store.migrations import LATEST
+from api.store.models import Article, ChangeLog, Event, Topic
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith("postgres")

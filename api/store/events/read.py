@@ -22,9 +22,9 @@ from functools import cache
 import orjson
 import peewee as pw
 
-from api.db import database, is_postgres
-from api.errors import Problem
-from api.models import EVENT_TYPES, Entity, Event, Place
+from api.http.errors import Problem
+from api.store.db import database, is_postgres
+from api.store.models import EVENT_TYPES, Entity, Event, Place
 
 
 def place_brief(place: Place) -> dict:

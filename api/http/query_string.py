@@ -16,7 +16,7 @@ from urllib.parse import unquote, unquote_to_bytes
 
 from flask import request
 
-from api.errors import Problem
+from api.http.errors import Problem
 
 _HOW = "percent-encode it as UTF-8, e.g. curl -G --data-urlencode 'q=Телалиан' URL"
 

@@ -33,9 +33,9 @@ from typing import IO
 import click
 import peewee as pw
 
-from api import models
-from api.db import database, is_postgres
-from api.models import BaseModel, ChangeLog, Event, Timestamped, Topic
+from api.store import models
+from api.store.db import database, is_postgres
+from api.store.models import BaseModel, ChangeLog, Event, Timestamped, Topic
 
 FORMAT = "annals-export"
 VERSION = 1
@@ -157,7 +157,7 @@ def export(out_stream: IO[str]) -> dict[str, int]:
     Reads one snapshot (a single read transaction), so writes made meanwhile are
     either wholly in or wholly out.
     """
-    from api.migrations import current_version
+    from api.store.migrations import current_version
 
     snapshot = (
         database.atomic(isolation_level="REPEATABLE READ")
@@ -280,7 +280,7 @@ def _reason(exc: Exception) -> str:
 
 def read_header(line: str) -> dict:
     """The header of an export, checked against this version of Annals."""
-    from api.migrations import current_version
+    from api.store.migrations import current_version
 
     try:
         header = json.loads(line)
@@ -431,7 +431,7 @@ def import_command(source: IO[str]) -> None:
 
     All or nothing: a bad line is reported by its number and nothing is kept.
     """
-    from api.migrations import upgrade
+    from api.store.migrations import upgrade
 
     with database.connection_context():
         upgrade()

@@ -4,8 +4,8 @@ Registered before the other ``after_request`` hooks but one so that it runs afte
 them (Flask runs them last-registered first): the ``ETag`` is computed on, and the
 docs page's script hashes read from, the plain body. The gzip variant is a
 representation of its own, so its tag gets ``-gzip`` inside the quotes; the 304 is
-decided after this (``api.conditional.not_modified``), on the variant's own tag, and
-``If-Match`` takes either tag (``api.conditional.check_if_match``).
+decided after this (``api.http.conditional.not_modified``), on the variant's own tag, and
+``If-Match`` takes either tag (``api.http.conditional.check_if_match``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import gzip
 
 from flask import Flask, Response, request
 
-from api.conditional import GZIP_SUFFIX
+from api.http.conditional import GZIP_SUFFIX
 
 MIN_SIZE = 1024
 _TEXTUAL = ("application/json", "application/yaml", "application/javascript")

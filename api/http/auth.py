@@ -4,7 +4,7 @@ Keys are random tokens shown once; only their SHA-256 is stored, next to a short
 prefix (not secret) that names the key in lists. A request names its key as
 ``Authorization: Bearer <key>``. The rule (``required_role``) is applied to every
 request under ``/v1`` by ``authorize`` and documents every operation (see
-``api.blueprint``), so enforcement and the OpenAPI document cannot drift apart.
+``api.http.blueprint``), so enforcement and the OpenAPI document cannot drift apart.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import secrets
 
 from flask import current_app, g, has_request_context, request
 
-from api.errors import Problem
-from api.models import API_ROLES, ApiKey, utcnow
+from api.http.errors import Problem
+from api.store.models import API_ROLES, ApiKey, utcnow
 
 TOKEN_PREFIX = "ann_"
 PREFIX_LENGTH = 12  # "ann_" and 8 characters: enough to tell keys apart in a list

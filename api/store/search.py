@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from api.db import database, is_postgres
-from api.pagination import Order
+from api.store.db import database, is_postgres
+from api.store.order import Order
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -304,7 +304,7 @@ def few_events(text: str) -> list[int] | None:
 def event_condition(text: str) -> pw.Node:
     """The condition for ``q`` on Event rows (for a page led by another filter, and for
     the aggregates): the ids of a rare word's few events, or a check per event row."""
-    from api.models import Event
+    from api.store.models import Event
 
     ids = few_events(text)
     if ids is not None:
@@ -321,7 +321,7 @@ class _KeyOrder(Order):
     """The date order as SQLite's search rowid: one integer per (start_date, id)."""
 
     def after(self, keys: list) -> pw.Expression:
-        from api.models import Event
+        from api.store.models import Event
 
         day, event_id = Order(self.name, (Event.start_date, Event.id)).decode(keys)
         bound = _sqlite_key(day, event_id)
@@ -337,7 +337,7 @@ def walk(columns, text: str, sort: str, start_after: dt.date | None, start_by: d
     date range). Cursors are those of the event list's date order: a page may
     follow one sorted the other way (``few_events``) when the count crossed the line.
     """
-    from api.models import Event
+    from api.store.models import Event
 
     descending = sort.startswith("-")
     if is_postgres():

@@ -4,7 +4,7 @@
   is a 422 naming it, not a silently unfiltered list.
 - Error responses are documented as problem details, and every operation that
   takes a JSON body documents the 400, 413 and 415 it may answer.
-- Every operation documents who may call it (from ``api.auth.required_role``,
+- Every operation documents who may call it (from ``api.http.auth.required_role``,
   the rule the server applies), the 429 of rate limiting, and its conditional
   requests: ``ETag`` and ``If-None-Match`` on reads, ``If-Match`` where required.
 """
@@ -17,9 +17,9 @@ import flask_smorest
 from marshmallow import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from api import auth
-from api.errors import PROBLEM_TYPE, problem_example
-from api.query_string import not_encoded_problem
+from api.http import auth
+from api.http.errors import PROBLEM_TYPE, problem_example
+from api.http.query_string import not_encoded_problem
 from schemas.common import ProblemSchema
 
 _BODY_ERRORS = (
@@ -126,7 +126,7 @@ class Blueprint(flask_smorest.Blueprint):
                 429, "Too many requests for this key or address", {"Retry-After": _RETRY_AFTER}
             )
         )
-        # Any URL (api.query_string): raw non-ASCII, or escapes that are not UTF-8.
+        # Any URL (api.http.query_string): raw non-ASCII, or escapes that are not UTF-8.
         responses.setdefault(400, []).append(
             _problem_doc(400, "The URL is not percent-encoded UTF-8", **_NOT_ENCODED)
         )

@@ -6,11 +6,11 @@ import json
 from importlib import resources
 
 from annotator.feed import parse_feed_text
-from api.article_store import create_article, find_duplicate
-from api.db import database
-from api.event_write import write_event
-from api.models import Article, Mention, Topic
-from api.resolve import find_entity
+from api.store.articles import create_article, find_duplicate
+from api.store.db import database
+from api.store.events.write import write_event
+from api.store.models import Article, Mention, Topic
+from api.store.resolve import find_entity
 
 
 def fixture_text(name: str) -> str:

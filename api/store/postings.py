@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from api.db import database
+from api.store.db import database
 
 _CHUNK = 500
 

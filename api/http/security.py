@@ -28,9 +28,9 @@ from flask_limiter import Limiter
 from werkzeug.datastructures import HeaderSet
 from werkzeug.http import parse_set_header
 
-from api import auth
-from api.blueprint import Blueprint
-from api.errors import Problem
+from api.http import auth
+from api.http.blueprint import Blueprint
+from api.http.errors import Problem
 
 _EXPOSED = [
     "ETag",

@@ -7,10 +7,10 @@ import re
 
 import pycountry
 
-from api.db import database
-from api.errors import Problem, conflict_with
-from api.models import Article, Event, EventArticle, Source, utcnow
-from api.resolve import lock_names
+from api.http.errors import Problem, conflict_with
+from api.store.db import database
+from api.store.models import Article, Event, EventArticle, Source, utcnow
+from api.store.resolve import lock_names
 from schemas.common import aware
 
 _SOURCE_COUNTRY = re.compile(r"\(([A-Z]{2})\)\s*$")
@@ -30,7 +30,7 @@ def source_named(name: str | None, language: str | None = None) -> Source | None
     if not name:
         return None
     source = Source.get_or_none(Source.name == name)
-    if source is None and lock_names():  # a concurrent writer may be making it (api.resolve)
+    if source is None and lock_names():  # a concurrent writer may be making it (api.store.resolve)
         source = Source.get_or_none(Source.name == name)
     if source is None:
         match = _SOURCE_COUNTRY.search(name)
@@ -129,7 +129,7 @@ def delete_article(article: Article) -> None:
         ]
         if orphans:
             from api import revisions  # late: revisions reaches the HTTP layer
-            from api.auth import current_author
+            from api.http.auth import current_author
 
             revisions.record_deletions(
                 Event.select().where(Event.id.in_(orphans)), current_author()

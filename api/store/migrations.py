@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from api import search
-from api.db import database, is_postgres
-from api.models import TABLES, BaseModel, utcnow
+from api.store import search
+from api.store.db import database, is_postgres
+from api.store.models import TABLES, BaseModel, utcnow
 
 
 class SchemaVersion(BaseModel):
@@ -34,19 +34,19 @@ def _initial() -> None:
 
 
 def _api_keys() -> None:
-    from api.models import ApiKey
+    from api.store.models import ApiKey
 
     database.create_tables([ApiKey], safe=True)
 
 
 def _event_revisions() -> None:
-    from api.models import EventRevision
+    from api.store.models import EventRevision
 
     database.create_tables([EventRevision], safe=True)
 
 
 def _change_log() -> None:
-    from api import changes
+    from api.store import changelog as changes
 
     changes.install()
 
@@ -60,11 +60,11 @@ def _updated_at_indexes() -> None:
 
 
 def _postings() -> None:
-    """Date-ordered copies for the event filters (api.postings): columns, table, indexes."""
+    """Date-ordered copies for the event filters (api.store.postings): columns, table, indexes."""
     from playhouse.migrate import SchemaMigrator, migrate
 
-    from api import postings
-    from api.models import Event, EventCountry, EventTopic, Participant
+    from api.store import postings
+    from api.store.models import Event, EventCountry, EventTopic, Participant
 
     migrator = SchemaMigrator.from_database(database.obj)
     steps = []
@@ -86,7 +86,7 @@ def _postings() -> None:
 
 
 def _event_search() -> None:
-    """One search document per event, in date order (api.search), instead of searching
+    """One search document per event, in date order (api.store.search), instead of searching
     event titles and articles apart."""
     if is_postgres():
         database.execute_sql("ALTER TABLE event DROP COLUMN IF EXISTS search")  # and its index

@@ -11,7 +11,7 @@ import json
 
 import peewee as pw
 
-from api.db import database, is_postgres
+from api.store.db import database, is_postgres
 
 EVENT_STATUSES = ("auto", "reviewed", "rejected")
 DATE_PRECISIONS = ("day", "month", "year")
@@ -181,7 +181,9 @@ class Event(Timestamped):
     )
     status = pw.CharField(max_length=16, default="auto")
     confidence = pw.DoubleField(null=True)
-    venue_country = pw.CharField(max_length=2, null=True)  # the venue's, copied (api.postings)
+    venue_country = pw.CharField(
+        max_length=2, null=True
+    )  # the venue's, copied (api.store.postings)
 
     class Meta:
         indexes = (
@@ -201,7 +203,7 @@ class Participant(BaseModel):
     entity = pw.ForeignKeyField(Entity, backref="participations", on_delete="RESTRICT", index=False)
     role = pw.CharField(max_length=16, default="participant")
     position = pw.TextField(null=True)
-    # The event's start date, copied (api.postings) so `participant=` pages in date order.
+    # The event's start date, copied (api.store.postings) so `participant=` pages in date order.
     start_date = pw.DateField(null=True)
 
     class Meta:
@@ -211,7 +213,7 @@ class Participant(BaseModel):
 class EventTopic(BaseModel):
     event = pw.ForeignKeyField(Event, on_delete="CASCADE", index=False)
     topic = pw.ForeignKeyField(Topic, on_delete="RESTRICT", index=False)
-    start_date = pw.DateField(null=True)  # the event's, copied (api.postings)
+    start_date = pw.DateField(null=True)  # the event's, copied (api.store.postings)
 
     class Meta:
         primary_key = pw.CompositeKey("event", "topic")
@@ -219,7 +221,7 @@ class EventTopic(BaseModel):
 
 
 class EventCountry(BaseModel):
-    """The countries of an event's participants, with its start date (api.postings).
+    """The countries of an event's participants, with its start date (api.store.postings).
 
     Derived, never written by hand: it lets `country=` page in date order from an index.
     """

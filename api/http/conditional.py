@@ -5,7 +5,7 @@ it was made on (``If-Match``), checked in the edit's own transaction with the
 event's row locked, so a stale version is a 412 and nothing is written.
 
 Each content coding of an answer is a representation of its own (RFC 9110 §8.8.3): the
-gzip variant's tag is the plain one's with ``-gzip`` inside the quotes (``api.compression``
+gzip variant's tag is the plain one's with ``-gzip`` inside the quotes (``api.http.compression``
 sets it). So the tag is made on the plain body (``tag_read``, before gzip), and whether
 the client already holds the variant it would get is decided once gzip has chosen it
 (``not_modified``, after gzip). ``If-Match`` takes the tag of either variant.
@@ -18,7 +18,7 @@ import json
 
 from flask import Response, request
 
-from api.errors import Problem
+from api.http.errors import Problem
 
 GZIP_SUFFIX = "-gzip"
 

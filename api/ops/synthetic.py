@@ -32,12 +32,13 @@ import click
 import peewee as pw
 import pycountry
 
-from api import changes, names, search
-from api.article_store import content_hash
-from api.db import database, is_postgres
-from api.fixtures import load_topics
-from api.migrations import upgrade
-from api.models import (
+from api.ops.fixtures import load_topics
+from api.store import changelog as changes
+from api.store import names, search
+from api.store.articles import content_hash
+from api.store.db import database, is_postgres
+from api.store.migrations import upgrade
+from api.store.models import (
     Article,
     Entity,
     EntityName,
@@ -354,7 +355,7 @@ class World:
     source_domains: dict[int, str]
     source_languages: dict[int, str]
     topic_labels: dict[str, tuple[str, str]]
-    # id -> country (alpha-2 or None), for the date-ordered copies (api.postings).
+    # id -> country (alpha-2 or None), for the date-ordered copies (api.store.postings).
     entity_countries: dict[int, str | None] = field(default_factory=dict)
     place_countries: dict[int, str | None] = field(default_factory=dict)
     # Sentences made once from the word lists, per language: articles draw from them.

@@ -8,9 +8,10 @@ annotates never pays for it. Re-annotation replaces only the article's
 from __future__ import annotations
 
 from annotator import get_annotator
-from api import postings, revisions
-from api.db import database
-from api.models import (
+from api import revisions
+from api.store import postings
+from api.store.db import database
+from api.store.models import (
     Article,
     Event,
     EventArticle,
@@ -20,7 +21,7 @@ from api.models import (
     Topic,
     utcnow,
 )
-from api.resolve import resolve_entity, resolve_place
+from api.store.resolve import resolve_entity, resolve_place
 
 AUTHOR = "annotator"  # who revisions name for the annotator's changes
 

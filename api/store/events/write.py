@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api import postings, revisions
-from api.auth import current_author
-from api.db import database
-from api.errors import FieldErrors
-from api.models import (
+from api import revisions
+from api.http.auth import current_author
+from api.http.errors import FieldErrors
+from api.store import postings
+from api.store.db import database
+from api.store.models import (
     MAX_EVENT_DAYS,
     Article,
     Entity,
@@ -24,7 +25,7 @@ from api.models import (
     Place,
     utcnow,
 )
-from api.resolve import resolve_entity, resolve_place
+from api.store.resolve import resolve_entity, resolve_place
 
 _MAX_PARENT_DEPTH = 1000
 

@@ -16,9 +16,9 @@ import operator
 
 import peewee as pw
 
-from api import search
-from api.filters import FilterSet, apply
-from api.models import (
+from api.store import search
+from api.store.filters import FilterSet, apply
+from api.store.models import (
     MAX_EVENT_DAYS,
     Event,
     EventArticle,
@@ -26,7 +26,7 @@ from api.models import (
     EventTopic,
     Participant,
 )
-from api.pagination import Order
+from api.store.order import Order
 
 # Filters kept in a table of (key, start_date, event) rows, indexed in that order.
 POSTINGS = {

@@ -21,11 +21,11 @@ from tqdm import tqdm
 
 from annotator.feed import parse_feed_text
 from annotator.text import detect_language
-from api.annotation import store_found_events
-from api.article_store import content_hash, create_article
-from api.db import database
-from api.errors import Problem
-from api.models import Article
+from api.http.errors import Problem
+from api.store.annotation import store_found_events
+from api.store.articles import content_hash, create_article
+from api.store.db import database
+from api.store.models import Article
 from schemas.articles import ArticleWriteSchema
 
 FEED_SUFFIXES = (".txt",)

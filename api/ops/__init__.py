@@ -1,0 +1,1 @@
+"""Operations beside the API: ingest, export and import, fixtures, synthetic data."""
