@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from contextlib import contextmanager
 
 import pytest
-from served import BIN, ROOT, free_port, gunicorn, kill_group, prepare_database, request
+from served import BIN, ROOT, free_port, gunicorn, kill_group, prepare_database, wait_healthy
 
 
 @contextmanager
@@ -28,12 +27,7 @@ def development_server(url: str, log):
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
-        for _ in range(150):
-            try:
-                if request(port, "GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_healthy(port, process)
         yield port
     finally:
         kill_group(process)
