@@ -23,11 +23,12 @@ from api.http.query_string import not_encoded_problem
 
 def _raw_target_problem(line: str) -> dict | None:
     """The problem document for a request line whose target is not ASCII, else None."""
-    parts = line.split(" ")
-    if len(parts) != 3 or parts[1].isascii():
+    method_target_version = line.split(" ")
+    if len(method_target_version) != 3 or method_target_version[1].isascii():
         return None
-    target = parts[1].encode("latin-1").decode("utf-8", "replace")
-    return not_encoded_problem(urlsplit(target).query, path=urlsplit(target).path)
+    target = method_target_version[1].encode("latin-1").decode("utf-8", "replace")
+    parts = urlsplit(target)
+    return not_encoded_problem(parts.query, path=parts.path)
 
 
 class Worker(ThreadWorker):
