@@ -16,7 +16,7 @@ from flask.views import MethodView
 from api.entities import get_entity
 from api.http.blueprint import Blueprint
 from api.http.errors import FieldErrors
-from api.store.db import is_postgres
+from api.store.dialect import dialect
 from api.store.events.query import EVENT_FILTERS
 from api.store.events.read import entity_brief, place_brief
 from api.store.filters import apply
@@ -109,10 +109,7 @@ def by_type(args: dict, top: int) -> list[dict]:
 
 
 def _month_of(column: pw.Field) -> pw.Node:
-    # A literal format, not a parameter: PostgreSQL must see the same expression in GROUP BY.
-    if is_postgres():
-        return pw.fn.to_char(column, pw.SQL("'YYYY-MM'"))
-    return pw.fn.strftime(pw.SQL("'%Y-%m'"), column)
+    return dialect().month_of(column)
 
 
 def _next_month(day: dt.date) -> dt.date:

@@ -13,7 +13,8 @@ from api.http.blueprint import Blueprint
 from api.http.conditional import check_if_match, tag_of
 from api.http.errors import Problem
 from api.http.pagination import envelope
-from api.store.db import database, is_postgres
+from api.store.db import database
+from api.store.dialect import dialect
 from api.store.events.query import event_query
 from api.store.events.read import event_fragments, load_event, load_events
 from api.store.events.write import write_event
@@ -57,8 +58,8 @@ def get_event(event_id: int, *, for_update: bool = False) -> Event:
     (SQLite needs no row lock: its write transactions begin IMMEDIATE, one at a time.)
     """
     query = Event.select().where(Event.id == event_id)
-    if for_update and is_postgres():
-        query = query.for_update()
+    if for_update:
+        query = dialect().for_update(query)
     event = query.first()
     if event is None:
         raise Problem(404, f"No event with id {event_id}.")

@@ -6,7 +6,8 @@ import yaml
 from flask import Blueprint, Response, current_app, redirect
 
 from api.http.errors import Problem
-from api.store.db import database, is_postgres
+from api.store.db import database
+from api.store.dialect import dialect
 
 blp = Blueprint("meta", __name__)
 
@@ -22,7 +23,7 @@ def health():
         database.execute_sql("SELECT 1").fetchone()
     except Exception:  # any store failure means "not healthy", never a 500
         raise Problem(503, "The database does not answer.") from None
-    return {"status": "ok", "database": "postgresql" if is_postgres() else "sqlite"}
+    return {"status": "ok", "database": dialect().name}
 
 
 @blp.get("/openapi.yaml")

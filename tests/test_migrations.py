@@ -55,9 +55,9 @@ def test_version_5_with_data_upgrades_and_keeps_it(seeded, client, db):
 
 def _back_to_version_6(db) -> None:
     """The search as version 6 left it: event titles and articles indexed apart."""
-    from api.store.db import is_postgres
+    from api.store.dialect import POSTGRES, dialect
 
-    if is_postgres():
+    if dialect() is POSTGRES:
         for trigger, table in (
             ("event_search_event", "event"),
             ("event_search_link", "event_article"),

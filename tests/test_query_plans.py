@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from api.store.db import is_postgres
+from api.store.dialect import POSTGRES, dialect
 from api.store.events.query import event_query
 from api.store.models import Event
 
@@ -36,7 +36,7 @@ CASES = {
 def plan(db, args: dict, *, unsorted: bool = False) -> list[str]:
     query, order = event_query({"sort": "-start_date", **args})
     sql, params = query.order_by(*order.clauses()).limit(51).sql()
-    if is_postgres():
+    if dialect() is POSTGRES:
         with db.atomic():
             # Tiny test tables make any plan cheap: forbid sequential scans so that a
             # missing index shows as a Seq Scan the planner could not avoid.
@@ -50,7 +50,7 @@ def plan(db, args: dict, *, unsorted: bool = False) -> list[str]:
 
 
 def full_scans(lines: list[str]) -> list[str]:
-    if is_postgres():
+    if dialect() is POSTGRES:
         return [line for line in lines if "Seq Scan" in line]
     return [
         line
@@ -98,7 +98,7 @@ def test_the_check_catches_a_table_scan(db):
     # An unindexed condition (on the title) must show up as a full scan.
     query = Event.select().where(Event.title == "x")
     sql, params = query.sql()
-    if is_postgres():
+    if dialect() is POSTGRES:
         with db.atomic():
             db.execute_sql("SET LOCAL enable_seqscan = off")
             lines = [r[0] for r in db.execute_sql("EXPLAIN " + sql, params).fetchall()]

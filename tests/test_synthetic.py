@@ -189,12 +189,12 @@ def test_date_ordered_copies_are_what_the_writes_would_make(app, runner, db):
 def test_full_text_indexes_after_the_load(app, client, runner, db):
     """The load fills both full-text indexes in large batches, then gives FTS5 back its
     default batch for the small writes that follow (SQLite; PostgreSQL has no such knob)."""
-    from api.store.db import is_postgres
+    from api.store.dialect import POSTGRES, dialect
 
     seed(runner)
     assert client.get(f"/v1/articles?q={COMMON_WORD}").json["data"]
     assert client.get(f"/v1/events?q={COMMON_WORD}").json["data"]
-    if not is_postgres():
+    if dialect() is not POSTGRES:
         for table in ("article_fts", "event_search"):
             size = db.execute_sql(f"SELECT v FROM {table}_config WHERE k = 'hashsize'").fetchone()
             assert size == (1024 * 1024,)

@@ -33,10 +33,12 @@ import peewee as pw
 import pycountry
 
 from api.ops.fixtures import load_topics
+from api.ops.transfer import advance_sequences
 from api.store import changelog as changes
 from api.store import names, search
 from api.store.articles import content_hash
-from api.store.db import database, is_postgres
+from api.store.db import database
+from api.store.dialect import dialect
 from api.store.migrations import upgrade
 from api.store.models import (
     Article,
@@ -725,55 +727,22 @@ def _worker_block(args: tuple[int, int]) -> dict[str, list]:
 
 
 def insert_rows(model: type[pw.Model], fields: tuple[str, ...], rows: list, batch: int) -> None:
-    """Insert ``rows`` (tuples in ``fields`` order).
-
-    On PostgreSQL: one ``COPY ... FROM STDIN`` through psycopg (rows streamed,
-    no SQL text built per row). On SQLite: the same statement for one row, run
-    by the driver's ``executemany``, ``batch`` rows a call (one prepared statement
-    in a C loop: several times faster than building multi-row VALUES text in
-    Python).
-    """
+    """Insert ``rows`` (tuples in ``fields`` order) by the store's bulk path (``batch`` rows a
+    call where it takes them in calls)."""
     if not rows:
         return
     columns = [model._meta.fields[f] for f in fields]
-    if is_postgres():
-        _copy_rows(model, columns, rows)
-        return
-    sql, _ = model.insert_many([rows[0]], fields=columns).sql()
-    convert = [_sqlite_converter(c) for c in columns]
-    cursor = database.cursor()
-    for i in range(0, len(rows), batch):
-        chunk = rows[i : i + batch]
-        if any(convert):
-            chunk = [
-                tuple(f(v) if f and v is not None else v for f, v in zip(convert, r, strict=True))
-                for r in chunk
-            ]
-        cursor.executemany(sql, chunk)
+    json_at = [i for i, c in enumerate(columns) if isinstance(c, JSONField)]
+    if json_at:
+        rows = [_json_as_text(row, columns, json_at) for row in rows]
+    dialect().insert_rows(model, columns, rows, batch)
 
 
-def _copy_rows(model: type[pw.Model], columns: list[pw.Field], rows: list) -> None:
-    names = ", ".join(f'"{c.column_name}"' for c in columns)
-    json_columns = [i for i, c in enumerate(columns) if isinstance(c, JSONField)]
-    cursor = database.cursor()
-    with cursor.copy(f'COPY "{model._meta.table_name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            if json_columns:
-                row = list(row)
-                for i in json_columns:
-                    row[i] = columns[i].db_value(row[i])
-            copy.write_row(row)
-
-
-def _sqlite_converter(column: pw.Field) -> Callable | None:
-    """How a value of ``column`` is stored on SQLite, or None when it is stored as is."""
-    if isinstance(column, JSONField):
-        return column.db_value
-    if isinstance(column, pw.DateTimeField):
-        return lambda v: v.isoformat(" ")
-    if isinstance(column, pw.DateField):
-        return dt.date.isoformat
-    return None
+def _json_as_text(row: tuple, columns: list[pw.Field], json_at: list[int]) -> tuple:
+    values = list(row)
+    for i in json_at:
+        values[i] = columns[i].db_value(values[i])
+    return tuple(values)
 
 
 def _is_empty() -> bool:
@@ -789,125 +758,12 @@ BULK_TABLES = (
 LOADED_TABLES = ("source", "entity", "entity_name", "place", "place_name", *BULK_TABLES)
 
 
-@dataclass
-class _FastLoad:
-    """What a bulk load turned off, to be put back when it ends."""
-
-    indexes: list[tuple[str, str]]
-    triggers: list[tuple[str, str]] = field(default_factory=list)
-    journal_mode: str = ""
-    replica: bool = False  # PostgreSQL: triggers and foreign-key checks were off
-
-
-def _schema_objects(kind: str, tables: tuple[str, ...]) -> list[tuple[str, str]]:
-    marks = ", ".join("?" for _ in tables)
-    return database.execute_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL "
-        f"AND tbl_name IN ({marks}) ORDER BY name",
-        (kind, *tables),
-    ).fetchall()
-
-
-def _sqlite_fast_load_begin(echo: Callable[[str], None]) -> _FastLoad:
-    """Make SQLite fit for a bulk load of an empty database.
-
-    Durability and foreign-key checks off, a 1 GB cache, a rollback journal in
-    memory instead of the WAL (the data is written once, not twice), and no
-    triggers (full-text index, change log) or secondary indexes on the loaded
-    tables: building an index once from sorted data is several times cheaper
-    than keeping it row by row. A crash during the load can leave the file
-    unusable; it was empty anyway.
-    """
-    for pragma in ("synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY"):
-        database.execute_sql(f"PRAGMA {pragma}")
-    database.execute_sql("PRAGMA foreign_keys=OFF")
-    journal_mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
-    try:
-        database.execute_sql("PRAGMA journal_mode=MEMORY")
-    except pw.OperationalError:  # another connection holds the WAL: keep it
-        echo("(another connection is open: keeping the WAL journal)")
-    with database.atomic():
-        triggers = _schema_objects("trigger", LOADED_TABLES)
-        for name, _ in triggers:
-            database.execute_sql(f'DROP TRIGGER "{name}"')
-        indexes = _schema_objects("index", BULK_TABLES)
-        for name, _ in indexes:
-            database.execute_sql(f'DROP INDEX "{name}"')
-    return _FastLoad(indexes=indexes, triggers=triggers, journal_mode=journal_mode)
-
-
-def _sqlite_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> None:
-    """Rebuild the indexes, both full-text indexes and the change log of what was loaded;
-    put the triggers and settings back."""
-    with database.atomic():
-        echo(f"building {len(state.indexes)} indexes ...")
-        for _, sql in state.indexes:
-            database.execute_sql(sql)
-        echo("building the full-text indexes ...")
-        search.rebuild_article_search()
-        search.fill_event_search()
-        if any(name.startswith("change_log_") for name, _ in state.triggers):
-            changes.log_created(LOADED_TABLES)
-        for _, sql in state.triggers:
-            database.execute_sql(sql)
-        search.install()
-    database.execute_sql(f"PRAGMA journal_mode={state.journal_mode}")
-    database.execute_sql("PRAGMA foreign_keys=ON")
-    database.execute_sql("PRAGMA synchronous=NORMAL")
-
-
-def _postgres_fast_load_begin(echo: Callable[[str], None]) -> _FastLoad:
-    """Make PostgreSQL fit for a bulk load of an empty database.
-
-    The secondary indexes of the loaded tables (GIN full-text ones included)
-    are dropped and built once at the end. Where the role may (a superuser),
-    ``session_replication_role = replica`` turns off this session's triggers and
-    foreign-key checks: the change log is then written by one statement per
-    table at the end. The rows are made consistent by construction.
-    """
-    replica = True
-    try:
-        database.execute_sql("SET session_replication_role = replica")
-    except pw.DatabaseError:
-        replica = False
-        echo("(not a superuser: triggers and foreign-key checks stay on during the load)")
-    with database.atomic():
-        indexes = database.execute_sql(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
-            " WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
-            " ORDER BY i.indexname",
-            ([*BULK_TABLES, "event_search"],),
-        ).fetchall()
-        for name, _ in indexes:
-            database.execute_sql(f'DROP INDEX "{name}"')
-    return _FastLoad(indexes=indexes, replica=replica)
-
-
-def _postgres_fast_load_end(state: _FastLoad, echo: Callable[[str], None]) -> None:
-    """Build the dropped indexes again (the GIN ones too); log what was loaded."""
-    database.execute_sql("SET maintenance_work_mem = '512MB'")
-    with database.atomic():
-        if state.replica:  # its triggers were off
-            echo("writing the event search documents ...")
-            search.fill_event_search()
-        echo(f"building {len(state.indexes)} indexes ...")
-        for _, sql in state.indexes:
-            database.execute_sql(sql)
-        if state.replica:
-            changes.log_created(LOADED_TABLES)
-    if state.replica:
-        database.execute_sql("SET session_replication_role = DEFAULT")
-    database.execute_sql("RESET maintenance_work_mem")
-
-
-def _reset_sequences() -> None:
-    for model in (Source, Entity, Place, Event, Article):
-        table = model._meta.table_name
-        database.execute_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-        )
+def _derive() -> None:
+    """What the loaded tables' triggers would have written: both full-text indexes and the
+    change log of every loaded row."""
+    search.rebuild_article_search()
+    search.fill_event_search()
+    changes.log_created(LOADED_TABLES)
 
 
 @dataclass
@@ -947,9 +803,7 @@ def seed_synthetic(
     if missing:
         raise RuntimeError(f"topics missing from the vocabulary: {sorted(missing)}")
 
-    sqlite = not is_postgres()
-    fast_load = _sqlite_fast_load_begin(echo) if sqlite else _postgres_fast_load_begin(echo)
-    try:
+    with dialect().bulk_load(LOADED_TABLES, BULK_TABLES, _derive, echo):
         with database.atomic():
             insert_rows(Source, ("id", "name", "country", "language", "url"), sources, batch)
             insert_rows(
@@ -984,24 +838,11 @@ def seed_synthetic(
         )
         counts = _load_events(world, seed, n_events, batch, workers, echo)
         phases["events"] = time.perf_counter() - started - phases["reference"]
-    finally:
         mark = time.perf_counter()
-        if sqlite:
-            _sqlite_fast_load_end(fast_load, echo)
-        else:
-            _postgres_fast_load_end(fast_load, echo)
-        phases["indexes"] = time.perf_counter() - mark
-    if not sqlite:
-        _reset_sequences()
-        mark = time.perf_counter()
-        # VACUUM too: it marks the loaded pages all-visible, as autovacuum would in time,
-        # so index-only scans need not visit the table (a page of events: ~20 % less time).
-        database.execute_sql("VACUUM ANALYZE")
-    else:
-        mark = time.perf_counter()
-        # Sampled statistics (as `PRAGMA optimize` would gather) so the planner knows the sizes.
-        database.execute_sql("PRAGMA analysis_limit=1000")
-        database.execute_sql("ANALYZE")
+    phases["indexes"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    advance_sequences((Source, Entity, Place, Event, Article))
+    dialect().analyze(vacuum=True)
     phases["analyze"] = time.perf_counter() - mark
     counts = {
         "source": len(sources),
@@ -1127,7 +968,4 @@ def seed_synthetic_command(n_events, seed, batch, n_entities, n_places, workers)
 
 
 def _where() -> str:
-    db = database.obj
-    if is_postgres(db):
-        return f"PostgreSQL database {db.database!r}"
-    return f"SQLite {db.database}"
+    return f"{dialect().name} database {database.obj.database!r}"

@@ -34,7 +34,8 @@ import click
 import peewee as pw
 
 from api.store import models
-from api.store.db import database, is_postgres
+from api.store.db import database
+from api.store.dialect import dialect
 from api.store.models import BaseModel, ChangeLog, Event, Timestamped, Topic
 
 FORMAT = "annals-export"
@@ -125,23 +126,8 @@ def _rows(model: type[BaseModel]) -> Iterator[tuple]:
 
 def high_water_marks(tables: Iterable[type[BaseModel]]) -> dict[str, int]:
     """The highest id each sequenced table has given, deleted rows included."""
-    marks = {}
-    if is_postgres():
-        for model in tables:
-            column = _sequenced(model)
-            if column is None:
-                continue
-            table = model._meta.table_name
-            (sequence,) = database.execute_sql(
-                "SELECT pg_get_serial_sequence(%s, %s)", (table, column.column_name)
-            ).fetchone()
-            if sequence:
-                (marks[table],) = database.execute_sql(
-                    "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
-                    f"FROM {sequence}"
-                ).fetchone()
-    elif database.table_exists("sqlite_sequence"):
-        marks = dict(database.execute_sql("SELECT name, seq FROM sqlite_sequence").fetchall())
+    sequenced = {m._meta.table_name: c.column_name for m in tables if (c := _sequenced(m))}
+    marks = dialect().sequence_marks(sequenced)
     for model in tables:
         column = _sequenced(model)
         if column is not None:
@@ -159,11 +145,7 @@ def export(out_stream: IO[str]) -> dict[str, int]:
     """
     from api.store.migrations import current_version
 
-    snapshot = (
-        database.atomic(isolation_level="REPEATABLE READ")
-        if is_postgres()
-        else database.atomic(lock_type="DEFERRED")  # a reader: never blocks writers (WAL)
-    )
+    snapshot = dialect().snapshot()
     counts: dict[str, int] = {}
     with snapshot:
         present = set(database.get_tables())
@@ -173,7 +155,7 @@ def export(out_stream: IO[str]) -> dict[str, int]:
             "version": VERSION,
             "schema_version": current_version(),
             "exported_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "store": "postgresql" if is_postgres() else "sqlite",
+            "store": dialect().name,
             "sequences": high_water_marks(tables),
         }
         out_stream.write(_line(header))
@@ -201,9 +183,7 @@ def _decoder(field: pw.Field):
 
 def _batch_rows(columns: int) -> int:
     """Rows per INSERT, under the store's limit of bound parameters."""
-    sqlite_limit = 32_766 if pw.sqlite3.sqlite_version_info >= (3, 32) else 999
-    limit = 65_535 if is_postgres() else sqlite_limit
-    return max(1, min(1_000, limit // columns))
+    return max(1, min(1_000, dialect().max_parameters // columns))
 
 
 class _Table:
@@ -313,32 +293,17 @@ def _refuse_non_empty(tables: list[type[BaseModel]]) -> None:
         )
 
 
-def _advance_sequences(tables: list[type[BaseModel]], marks: dict) -> None:
-    """Make new rows take ids above every imported one and every one the old store gave."""
+def advance_sequences(tables: Iterable[type[BaseModel]], marks: dict | None = None) -> None:
+    """Make new rows take ids above every stored one and every one ``marks`` (an export's
+    high-water marks) says the old store gave."""
     for model in tables:
         column = _sequenced(model)
         if column is None:
             continue
         table = model._meta.table_name
-        top = max(model.select(pw.fn.MAX(column)).scalar() or 0, int(marks.get(table) or 0))
-        if is_postgres():
-            sequence = f"pg_get_serial_sequence('{table}', '{column.column_name}')"
-            database.execute_sql(
-                f"SELECT setval({sequence}, %s, %s)",
-                (max(top, 1), top > 0),
-            )
-            continue
-        autoincrement = database.execute_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? "
-            "AND sql LIKE '%AUTOINCREMENT%'",
-            (table,),
-        ).fetchone()
-        if autoincrement and top:
-            # Explicit ids already raised it to the highest imported one; deleted ids above that.
-            database.execute_sql("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
-            database.execute_sql(
-                "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, top)
-            )
+        top = model.select(pw.fn.MAX(column)).scalar() or 0
+        top = max(top, int((marks or {}).get(table) or 0))
+        dialect().advance_sequence(table, column.column_name, top)
 
 
 def import_(in_stream: Iterable[str]) -> dict[str, int]:
@@ -397,10 +362,8 @@ def import_(in_stream: Iterable[str]) -> dict[str, int]:
                     Event.update(parent=parent).where(Event.id == event_id).execute()
             except pw.DatabaseError as exc:
                 raise TransferError(f"line {number}: event parent: {_reason(exc)}") from None
-        _advance_sequences([t.model for t in known.values()], header.get("sequences") or {})
-    if not is_postgres():
-        database.execute_sql("PRAGMA analysis_limit=1000")  # sampled, as `PRAGMA optimize`
-    database.execute_sql("ANALYZE")
+        advance_sequences([t.model for t in known.values()], header.get("sequences") or {})
+    dialect().analyze()
     return counts
 
 

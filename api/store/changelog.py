@@ -19,7 +19,8 @@ from collections.abc import Iterable
 
 import peewee as pw
 
-from api.store.db import database, is_postgres
+from api.store.db import database
+from api.store.dialect import dialect
 from api.store.models import ChangeLog
 
 # resource -> (table, key column, item URL pattern)
@@ -31,66 +32,12 @@ RESOURCES: dict[str, tuple[str, str, str]] = {
     "article": ("article", "id", "/v1/articles/{}"),
     "event": ("event", "id", "/v1/events/{}"),
 }
-_LOCK_KEY = 0x616E6E616C73  # "annals": one advisory lock orders all logged writers
-
-_SQLITE_AT = "datetime('now')"
-_POSTGRES_AT = "date_trunc('second', now() AT TIME ZONE 'UTC')"
-
-
-def _sqlite_statements() -> list[str]:
-    out = []
-    for resource, (table, key, _) in RESOURCES.items():
-        for op, action, row in (
-            ("INSERT", "create", "new"),
-            ("UPDATE", "update", "new"),
-            ("DELETE", "delete", "old"),
-        ):
-            out.append(
-                f"CREATE TRIGGER IF NOT EXISTS change_log_{table}_{action} "
-                f"AFTER {op} ON {table} BEGIN "
-                f"INSERT INTO change_log (resource, key, action, at) VALUES "
-                f"('{resource}', CAST({row}.{key} AS TEXT), '{action}', {_SQLITE_AT}); END"
-            )
-    return out
-
-
-def _postgres_statements() -> list[str]:
-    out = [
-        "CREATE OR REPLACE FUNCTION change_log_lock() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN PERFORM pg_advisory_xact_lock({_LOCK_KEY}); RETURN NULL; END $$"
-    ]
-    for resource, (table, key, _) in RESOURCES.items():
-        out.append(
-            f"CREATE OR REPLACE FUNCTION change_log_{table}() RETURNS trigger "
-            "LANGUAGE plpgsql AS $$ BEGIN "
-            "INSERT INTO change_log (resource, key, action, at) "
-            f"SELECT '{resource}', changed.{key}::text, CASE TG_OP WHEN 'INSERT' THEN 'create' "
-            f"WHEN 'UPDATE' THEN 'update' ELSE 'delete' END, {_POSTGRES_AT} "
-            f"FROM changed ORDER BY changed.{key}; RETURN NULL; END $$"
-        )
-        # Before any row is touched, so the lock never waits while holding row locks.
-        out.append(
-            f"CREATE OR REPLACE TRIGGER change_log_{table}_lock "
-            f"BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION change_log_lock()"
-        )
-        for op, action, transition in (
-            ("INSERT", "create", "NEW"),
-            ("UPDATE", "update", "NEW"),
-            ("DELETE", "delete", "OLD"),
-        ):
-            out.append(
-                f"CREATE OR REPLACE TRIGGER change_log_{table}_{action} AFTER {op} ON {table} "
-                f"REFERENCING {transition} TABLE AS changed "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION change_log_{table}()"
-            )
-    return out
 
 
 def log_created(tables: Iterable[str] | None = None) -> None:
     """A ``create`` row for every stored resource of ``tables`` (default: all), one
     statement per table: what the triggers write, for rows stored without them."""
-    at = _POSTGRES_AT if is_postgres() else _SQLITE_AT
+    at = dialect().now_utc
     for resource, (table, key, _) in RESOURCES.items():
         if tables is None or table in tables:
             database.execute_sql(
@@ -103,7 +50,7 @@ def install() -> None:
     """Create the change log, its triggers, and a ``create`` row for every stored resource."""
     database.create_tables([ChangeLog], safe=True)
     log_created()
-    for statement in _postgres_statements() if is_postgres() else _sqlite_statements():
+    for statement in dialect().change_log_triggers(RESOURCES):
         database.execute_sql(statement)
 
 

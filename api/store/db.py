@@ -12,12 +12,6 @@ from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 database = pw.DatabaseProxy()
 
 
-def is_postgres(db: pw.Database | None = None) -> bool:
-    """True when the bound store is PostgreSQL."""
-    target = db if db is not None else database.obj
-    return isinstance(target, pw.PostgresqlDatabase)
-
-
 def open_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000) -> pw.Database:
     """Build a peewee database for ``url`` (``sqlite:///path`` or ``postgresql://...``)."""
     scheme = urlparse(url).scheme

@@ -12,7 +12,8 @@ from collections.abc import Callable
 import peewee as pw
 
 from api.store import search
-from api.store.db import database, is_postgres
+from api.store.db import database
+from api.store.dialect import dialect
 from api.store.models import TABLES, BaseModel, utcnow
 
 
@@ -25,12 +26,7 @@ class SchemaVersion(BaseModel):
 def _initial() -> None:
     database.create_tables(TABLES, safe=True)
     search.install()
-    if is_postgres():
-        # Name keys are compared byte-wise so prefix ranges work under any locale.
-        for table in ("entity_name", "place_name"):
-            database.execute_sql(
-                f'ALTER TABLE {table} ALTER COLUMN key TYPE varchar(300) COLLATE "C"'
-            )
+    dialect().initial_schema()
 
 
 def _api_keys() -> None:
@@ -88,12 +84,7 @@ def _postings() -> None:
 def _event_search() -> None:
     """One search document per event, in date order (api.store.search), instead of searching
     event titles and articles apart."""
-    if is_postgres():
-        database.execute_sql("ALTER TABLE event DROP COLUMN IF EXISTS search")  # and its index
-    else:
-        for trigger in ("event_fts_ai", "event_fts_ad", "event_fts_au"):
-            database.execute_sql(f"DROP TRIGGER IF EXISTS {trigger}")
-        database.execute_sql("DROP TABLE IF EXISTS event_fts")
+    dialect().drop_legacy_event_search()
     search.install()
     search.fill_event_search()
 

@@ -11,7 +11,8 @@ import json
 
 import peewee as pw
 
-from api.store.db import database, is_postgres
+from api.store.db import database
+from api.store.dialect import dialect
 
 EVENT_STATUSES = ("auto", "reviewed", "rejected")
 DATE_PRECISIONS = ("day", "month", "year")
@@ -66,7 +67,7 @@ class LastingId(pw.AutoField):
 
     def ddl(self, ctx):
         node = super().ddl(ctx)
-        return node if is_postgres() else pw.NodeList((node, pw.SQL("AUTOINCREMENT")))
+        return dialect().autoincrement(node)
 
 
 class Timestamped(BaseModel):

@@ -7,26 +7,21 @@ name or alias matches (case-insensitive, ё read as е) before making a new one.
 from __future__ import annotations
 
 from api.store import names, postings
-from api.store.db import database, is_postgres
+from api.store.dialect import dialect
 from api.store.models import Entity, EntityName, Place, PlaceName
 
 # Find-then-create must not race: two writers naming the same new person would each find
 # nothing and each make one. SQLite runs one write transaction at a time (BEGIN IMMEDIATE,
 # see api.store.db), so there it cannot happen. On PostgreSQL a writer about to create takes a
 # transaction-scoped advisory lock and looks again, so a second writer finds what the first
-# committed. It is the very lock the change log's triggers take (api.changes): with a second
+# committed. It is the very lock the change log's triggers take (WRITERS_LOCK): with a second
 # lock, two writers taking them in opposite orders would deadlock. A unique index could not
 # express "the same entity": matching goes by any alias and across scripts.
 
 
 def lock_names() -> bool:
     """Serialise name creation to the end of this transaction; True if a lock was taken."""
-    if not is_postgres():
-        return False
-    from api.store.changelog import _LOCK_KEY
-
-    database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-    return True
+    return dialect().lock_writers()
 
 
 def _merge_aliases(canonical: str, current: list[str], extra: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ shape; the event list splices it into its answer as it is
 (``event_fragments``), everything else reads it as Python values
 (``load_events``).
 
-The shape is written once (``_EVENT``) and rendered for each store.
+The shape is written once (``_EVENT``) and rendered in each store's dialect.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import orjson
 import peewee as pw
 
 from api.http.errors import Problem
-from api.store.db import database, is_postgres
+from api.store.db import database
+from api.store.dialect import Dialect, dialect
 from api.store.models import EVENT_TYPES, Entity, Event, Place
 
 
@@ -69,9 +70,9 @@ def _day(value) -> dt.date | None:
 
 
 class Json:
-    """A value of a document: renders itself as SQL for SQLite or for PostgreSQL."""
+    """A value of a document: renders itself as SQL in a store's dialect."""
 
-    def sql(self, postgres: bool) -> str:
+    def sql(self, d: Dialect) -> str:
         raise NotImplementedError
 
 
@@ -79,7 +80,7 @@ class Json:
 class Column(Json):
     expression: str
 
-    def sql(self, postgres: bool) -> str:
+    def sql(self, d: Dialect) -> str:
         return self.expression
 
 
@@ -89,9 +90,8 @@ class Aliases(Json):
 
     column: str
 
-    def sql(self, postgres: bool) -> str:
-        text = f"coalesce(nullif({self.column}, ''), '[]')"
-        return f"{text}::json" if postgres else f"json({text})"
+    def sql(self, d: Dialect) -> str:
+        return d.json_text(f"coalesce(nullif({self.column}, ''), '[]')")
 
 
 @dataclass(frozen=True)
@@ -100,24 +100,16 @@ class Stamp(Json):
 
     column: str
 
-    def sql(self, postgres: bool) -> str:
-        if not postgres:  # stored as Python writes it: 'YYYY-MM-DD HH:MM:SS[.ffffff]'
-            return f"replace({self.column}, ' ', 'T') || '+00:00'"
-        c = self.column
-        return (
-            f"to_char({c}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-            f" || CASE WHEN date_trunc('second', {c}) = {c} THEN '' ELSE to_char({c}, '.US') END"
-            " || '+00:00'"
-        )
+    def sql(self, d: Dialect) -> str:
+        return d.stamp(self.column)
 
 
 @dataclass(frozen=True)
 class Object(Json):
     fields: tuple[tuple[str, Json], ...]
 
-    def sql(self, postgres: bool) -> str:
-        pairs = ", ".join(f"'{name}', {value.sql(postgres)}" for name, value in self.fields)
-        return f"json_build_object({pairs})" if postgres else f"json_object({pairs})"
+    def sql(self, d: Dialect) -> str:
+        return d.json_object(", ".join(f"'{name}', {value.sql(d)}" for name, value in self.fields))
 
 
 @dataclass(frozen=True)
@@ -128,8 +120,8 @@ class One(Json):
     where: str
     item: Object
 
-    def sql(self, postgres: bool) -> str:
-        return f"(SELECT {self.item.sql(postgres)} FROM {self.table} WHERE {self.where})"
+    def sql(self, d: Dialect) -> str:
+        return f"(SELECT {self.item.sql(d)} FROM {self.table} WHERE {self.where})"
 
 
 @dataclass(frozen=True)
@@ -144,18 +136,9 @@ class Many(Json):
     joins: str
     item: Object
 
-    def sql(self, postgres: bool) -> str:
-        item = self.item.sql(postgres)
-        if postgres:
-            return (
-                f"coalesce((SELECT json_agg({item} ORDER BY {self.order})"
-                f" FROM {self.table} {self.alias} {self.joins} WHERE {self.where}), '[]')"
-            )
-        # SQLite 3.40 has no ORDER BY inside an aggregate: the rows come ordered instead.
-        return (
-            f"(SELECT json_group_array({item}) FROM (SELECT * FROM {self.table} {self.alias}"
-            f" WHERE {self.where} ORDER BY {self.order}) {self.alias} {self.joins})"
-        )
+    def sql(self, d: Dialect) -> str:
+        item = self.item.sql(d)
+        return d.json_list(item, self.table, self.alias, self.joins, self.where, self.order)
 
 
 def _cameo() -> Json:
@@ -234,10 +217,8 @@ _EVENT = Object((
 
 
 @cache
-def _statement(postgres: bool, count: int) -> str:
-    ids = "= ANY(%s)" if postgres else f"IN ({', '.join('?' * count)})"
-    document = _EVENT.sql(postgres) + ("::text" if postgres else "")
-    return f"SELECT e.id, {document} FROM event e WHERE e.id {ids}"
+def _statement(d: Dialect, count: int) -> str:
+    return d.documents_by_id(_EVENT.sql(d), count)
 
 
 # --- Reading ----------------------------------------------------------------------------
@@ -247,9 +228,8 @@ def documents(ids: Sequence[int]) -> list[str]:
     """The JSON document of each event of ``ids`` that exists, in the order of ``ids``."""
     if not ids:
         return []
-    postgres = is_postgres()
-    params = [list(ids)] if postgres else list(ids)
-    by_id = dict(database.execute_sql(_statement(postgres, len(ids)), params).fetchall())
+    d = dialect()
+    by_id = dict(database.execute_sql(_statement(d, len(ids)), d.id_parameters(ids)).fetchall())
     # An event deleted since its id was read is left out, not an error.
     return [by_id[i] for i in ids if i in by_id]
 
