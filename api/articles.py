@@ -6,17 +6,13 @@ import peewee as pw
 from flask.views import MethodView
 
 from api.events import event_page
+from api.http.auth import current_author
 from api.http.blueprint import Blueprint
 from api.http.errors import Problem
 from api.http.pagination import page
 from api.store import search
 from api.store.annotation import annotate_article
-from api.store.articles import (
-    article_dict,
-    create_article,
-    delete_article,
-    update_article,
-)
+from api.store.articles import create_article, delete_article, update_article
 from api.store.events.query import EVENT_FILTERS
 from api.store.events.read import load_events
 from api.store.filters import apply
@@ -31,6 +27,7 @@ from schemas.articles import (
     ArticleSchema,
     ArticleWriteSchema,
 )
+from schemas.common import aware
 from schemas.events import EventListArgs, EventPageSchema
 
 blp = Blueprint(
@@ -76,6 +73,24 @@ def get_article(article_id: int) -> Article:
 
 def _with_events(article: Article, events: list[Event]) -> dict:
     return {**article_dict(article), "events": load_events([e.id for e in events])}
+
+
+def article_dict(article: Article, *, body: bool = True) -> dict:
+    out = {
+        "id": article.id,
+        "title": article.title,
+        "language": article.language,
+        "published_at": article.published_at,
+        "url": article.url,
+        "source": article.source.name if article.source_id else None,
+        "source_id": article.source_id,
+        "content_hash": article.content_hash,
+        "created_at": aware(article.created_at),
+        "updated_at": aware(article.updated_at),
+    }
+    if body:
+        out["body"] = article.body
+    return out
 
 
 @blp.route("")
@@ -153,7 +168,7 @@ class ArticleItem(MethodView):
         The events only it reported go with it, unless a person reviewed or
         rejected one of them: then the answer is 409 and `events` lists them.
         """
-        delete_article(get_article(article_id))
+        delete_article(get_article(article_id), current_author())
         return None
 
 

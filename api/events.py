@@ -6,18 +6,18 @@ from types import SimpleNamespace
 
 from flask.views import MethodView
 
-from api import revisions
 from api.http import formats
 from api.http.auth import current_author
 from api.http.blueprint import Blueprint
 from api.http.conditional import check_if_match, tag_of
 from api.http.errors import Problem
 from api.http.pagination import envelope
+from api.store import revisions
 from api.store.db import database
 from api.store.dialect import dialect
 from api.store.events.query import event_query
 from api.store.events.read import event_fragments, load_event, load_events
-from api.store.events.write import write_event
+from api.store.events.write import delete_event, write_event
 from api.store.models import Event
 from schemas.events import (
     EXAMPLE_EVENT,
@@ -35,6 +35,8 @@ blp = Blueprint(
     url_prefix="/v1/events",
     description="Events: meetings, visits, calls and signings, with who, where, when and what.",
 )
+
+_event_schema = EventSchema()
 
 
 def event_page(args: dict, within=None):
@@ -68,7 +70,7 @@ def get_event(event_id: int, *, for_update: bool = False) -> Event:
 
 def with_etag(data: dict, status: int = 200, headers: dict | None = None):
     """An event answer with its ``ETag``: the tag ``If-Match`` is checked against."""
-    tag = tag_of(revisions.snapshot_of(data))
+    tag = tag_of(_event_schema.dump(data))  # the store's snapshot of it (api.store.revisions)
     return data, status, {**(headers or {}), "ETag": f'"{tag}"'}
 
 
@@ -77,7 +79,7 @@ def edit_event(event_id: int, data: dict, *, replace: bool):
     with database.atomic():
         event = get_event(event_id, for_update=True)
         before = revisions.snapshot(event)
-        event = write_event(data, event, replace=replace, before=before)
+        event = write_event(data, event, author=current_author(), replace=replace, before=before)
         # Checked last, so invalid input is told first; a refusal rolls everything back.
         check_if_match(tag_of(before), "event")
     return with_etag(load_event(event.id))
@@ -113,7 +115,7 @@ class Events(MethodView):
         are slugs; articles are ids. All of it in one transaction. The event
         is `reviewed` (a person wrote it).
         """
-        event = write_event(data)
+        event = write_event(data, author=current_author())
         return with_etag(load_event(event.id), 201, {"Location": f"/v1/events/{event.id}"})
 
 
@@ -167,8 +169,6 @@ class EventItem(MethodView):
         """
         with database.atomic():
             event = get_event(event_id, for_update=True)
-            before = revisions.snapshot(event)
-            check_if_match(tag_of(before), "event")
-            revisions.record(event.id, "deleted", current_author(), before, None)
-            event.delete_instance()
+            check_if_match(tag_of(revisions.snapshot(event)), "event")
+            delete_event(event, current_author())
         return None

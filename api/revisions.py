@@ -1,25 +1,16 @@
-"""Event revisions: every change to an event kept, with who made it, when, and what changed.
-
-Each revision holds the whole event as it stood after the change (for a delete,
-as it stood before), so no version a person or the annotator wrote is ever lost,
-a deleted event included. Revisions are written in the change's own transaction.
-"""
+"""The revisions of an event over HTTP (``GET /v1/events/{id}/revisions``); what a revision
+holds and when one is written is the store's (``api.store.revisions``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-import peewee as pw
 from flask.views import MethodView
 
 from api.http.blueprint import Blueprint
 from api.http.errors import Problem
 from api.http.pagination import page
-from api.store.events.read import load_events
 from api.store.models import Event, EventRevision
 from api.store.order import Order
 from schemas.common import aware
-from schemas.events import EventSchema
 from schemas.revisions import RevisionListArgs, RevisionPageSchema
 
 blp = Blueprint(
@@ -30,54 +21,6 @@ blp = Blueprint(
 )
 
 ORDER = Order("number", (EventRevision.number,))
-_NOT_COMPARED = {"id", "created_at", "updated_at"}
-_event_schema = EventSchema()
-
-
-def snapshots(events: Iterable[Event]) -> dict[int, dict]:
-    """The API form (JSON-ready) of each event as stored, by id."""
-    # Read back from the store: a row just made may still hold its values as given.
-    return {d["id"]: _event_schema.dump(d) for d in load_events(sorted({e.id for e in events}))}
-
-
-def snapshot(event: Event) -> dict:
-    return snapshots([event])[event.id]
-
-
-def snapshot_of(data: dict) -> dict:
-    """The JSON-ready form of an event already loaded (``load_event``)."""
-    return _event_schema.dump(data)
-
-
-def changed_fields(before: dict | None, after: dict | None) -> list[str]:
-    if after is None:
-        return []
-    if before is None:
-        return [k for k, v in after.items() if k not in _NOT_COMPARED and v not in (None, [])]
-    return [k for k in after if k not in _NOT_COMPARED and before.get(k) != after[k]]
-
-
-def record(event_id: int, action: str, author: str, before: dict | None, after: dict | None):
-    """Store the next revision of event ``event_id`` (call inside the change's transaction)."""
-    last = (
-        EventRevision.select(pw.fn.MAX(EventRevision.number))
-        .where(EventRevision.event_id == event_id)
-        .scalar()
-    )
-    return EventRevision.create(
-        event_id=event_id,
-        number=(last or 0) + 1,
-        action=action,
-        author=author,
-        changed=changed_fields(before, after),
-        snapshot=after if after is not None else before,
-    )
-
-
-def record_deletions(events: Iterable[Event], author: str) -> None:
-    """Keep the last state of ``events``, about to be deleted."""
-    for event_id, last in snapshots(events).items():
-        record(event_id, "deleted", author, last, None)
 
 
 def revision_dict(revision: EventRevision) -> dict:

@@ -22,7 +22,9 @@ def make_events(app, count: int) -> None:
     with app.app_context(), database.connection_context(), database.atomic():
         for i in range(count):
             day = START + dt.timedelta(days=(i * 7919) % 97)
-            write_event({"title": f"Event {i}", "type": types[i % 4], "start_date": day})
+            write_event(
+                {"title": f"Event {i}", "type": types[i % 4], "start_date": day}, author="test"
+            )
 
 
 def next_of(response) -> str | None:

@@ -107,3 +107,31 @@ def test_annotator_changes_are_kept_as_its_revisions(client, db):
         ("deleted", "annotator"),
     ]
     assert rows[1].snapshot["title"] == "Visit"
+
+
+def test_the_stored_document_is_the_event_as_the_api_shows_it(seeded, client):
+    """A revision's snapshot (and an event's ETag) is the store's own document of the event:
+    it must be, field for field, what EventSchema dumps of that event."""
+    import orjson
+
+    from api.store.events.read import documents, load_events
+    from schemas.events import EventSchema
+
+    body = {
+        **EVENT,
+        "end_date": "2025-12-06",
+        "venue": {"name": "Vienna", "country": "AT", "lat": 48.2082, "lon": 16.3738},
+        "participants": [{"entity": {"name": "Ермек Кошербаев", "kind": "person"}, "role": "host"}],
+        "articles": [1],
+    }
+    assert client.post("/v1/events", json=body).status_code == 201
+    with seeded.app_context(), database.connection_context():
+        ids = [e.id for e in Event.select(Event.id).order_by(Event.id)]
+        stored = [orjson.loads(doc) for doc in documents(ids)]
+        shown = EventSchema(many=True).dump(load_events(ids))
+    assert len(stored) == 7
+    assert any(d["evidence"] for d in stored) and any(d["venue"] for d in stored)
+    assert stored == shown
+    assert [orjson.dumps(d, option=orjson.OPT_SORT_KEYS) for d in stored] == [
+        orjson.dumps(d, option=orjson.OPT_SORT_KEYS) for d in shown
+    ]

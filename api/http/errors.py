@@ -16,6 +16,7 @@ from flask import Response, json
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from api.store.errors import Conflict, Invalid, NotFound, StoreError
 from schemas.common import ProblemSchema
 
 PROBLEM_TYPE = "application/problem+json"
@@ -186,6 +187,7 @@ class AnnalsApi(Api):
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
         self._app.register_error_handler(Problem, handle_problem)
+        self._app.register_error_handler(StoreError, handle_store_error)
         self._app.register_error_handler(pw.IntegrityError, handle_integrity_error)
         self._app.register_error_handler(Exception, handle_unexpected)
 
@@ -218,6 +220,23 @@ def handle_problem(problem: Problem):
         headers=problem.headers,
         **problem.extra,
     )
+
+
+def problem_of(error: StoreError) -> Problem:
+    """The problem document answering what the store refused."""
+    if isinstance(error, Invalid):
+        return FieldErrors(error.errors, error.detail)
+    if isinstance(error, Conflict):
+        if error.existing is not None:
+            return conflict_with(error.existing, error.detail)
+        return Problem(409, error.detail, **error.related)
+    if isinstance(error, NotFound):
+        return Problem(404, error.detail)
+    return Problem(400, error.detail)
+
+
+def handle_store_error(error: StoreError):
+    return handle_problem(problem_of(error))
 
 
 def handle_integrity_error(error: pw.IntegrityError):

@@ -12,6 +12,9 @@ from api.store.events.write import write_event
 from api.store.models import Article, Mention, Topic
 from api.store.resolve import find_entity
 
+# Who revisions name for what the command line writes (`author` of a revision).
+AUTHOR = "system"
+
 
 def fixture_text(name: str) -> str:
     return resources.files("fixtures").joinpath(name).read_text(encoding="utf-8")
@@ -70,7 +73,9 @@ def _load_article(spec: dict) -> int:
         for item in spec["events"]:
             fields = {k: v for k, v in item.items() if k not in ("key", "parent", "evidence")}
             parent = keyed[item["parent"]].id if item.get("parent") else None
-            event = write_event({**fields, "parent_id": parent, "articles": [article.id]})
+            event = write_event(
+                {**fields, "parent_id": parent, "articles": [article.id]}, author=AUTHOR
+            )
             keyed[item["key"]] = event
             for evidence in item.get("evidence", []):
                 part, start = _span(article, evidence["exact"], evidence.get("occurrence", 1))

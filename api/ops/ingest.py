@@ -21,10 +21,10 @@ from tqdm import tqdm
 
 from annotator.feed import parse_feed_text
 from annotator.text import detect_language
-from api.http.errors import Problem
 from api.store.annotation import store_found_events
 from api.store.articles import content_hash, create_article
 from api.store.db import database
+from api.store.errors import Conflict
 from api.store.models import Article
 from schemas.articles import ArticleWriteSchema
 
@@ -149,11 +149,9 @@ def _store(item: Item, found: list | None, summary: Summary) -> None:
             article = create_article(item.data)
             if found is not None:
                 summary.events += len(store_found_events(article, found))
-    except Problem as problem:
-        if problem.status == 409:
-            summary.skipped += 1
-            return
-        raise
+    except Conflict:  # stored already
+        summary.skipped += 1
+        return
     summary.stored += 1
 
 

@@ -8,9 +8,7 @@ annotates never pays for it. Re-annotation replaces only the article's
 from __future__ import annotations
 
 from annotator import get_annotator
-from api import revisions
-from api.store import postings
-from api.store.db import database
+from api.store.events.write import EventWriter
 from api.store.models import (
     Article,
     Event,
@@ -41,34 +39,31 @@ def _mention(article: Article, event: Event, field: str, span, entity_id=None) -
     }
 
 
-def _drop_auto_events(article: Article) -> None:
+def _drop_auto_events(writer: EventWriter, article: Article) -> None:
     """Remove the article's ``auto`` events (unlinking those other articles also report)."""
     auto = list(
         Event.select(Event.id)
         .join(EventArticle)
         .where((EventArticle.article == article) & (Event.status == "auto"))
     )
-    before = revisions.snapshots(Event.select().where(Event.id.in_([e.id for e in auto])))
-    for event in auto:
-        shared = (
-            EventArticle.select()
-            .where((EventArticle.event == event.id) & (EventArticle.article != article))
-            .exists()
-        )
-        if shared:
-            EventArticle.delete().where(
-                (EventArticle.event == event.id) & (EventArticle.article == article)
-            ).execute()
-            Mention.delete().where(
-                (Mention.event == event.id) & (Mention.article == article)
-            ).execute()
-            # Its articles changed: touched, so `updated_since` and the change feed see it.
-            Event.update(updated_at=utcnow()).where(Event.id == event.id).execute()
-            after = revisions.snapshot(Event.get_by_id(event.id))
-            revisions.record(event.id, "updated", AUTHOR, before[event.id], after)
-        else:
-            revisions.record(event.id, "deleted", AUTHOR, before[event.id], None)
-            Event.delete().where(Event.id == event.id).execute()
+    shared = {
+        event_id
+        for (event_id,) in EventArticle.select(EventArticle.event)
+        .where(EventArticle.event.in_([e.id for e in auto]) & (EventArticle.article != article))
+        .tuples()
+    }
+    writer.delete(e for e in auto if e.id not in shared)
+    reported = [e for e in auto if e.id in shared]
+    if not reported:
+        return
+    writer.changing(reported)
+    ids = [e.id for e in reported]
+    EventArticle.delete().where(
+        EventArticle.event.in_(ids) & (EventArticle.article == article)
+    ).execute()
+    Mention.delete().where(Mention.event.in_(ids) & (Mention.article == article)).execute()
+    # Their articles changed: touched, so `updated_since` and the change feed see it.
+    Event.update(updated_at=utcnow()).where(Event.id.in_(ids)).execute()
 
 
 def _kept_keys(article: Article) -> set[tuple]:
@@ -82,11 +77,11 @@ def _kept_keys(article: Article) -> set[tuple]:
     return set(rows)
 
 
-def store_found_events(article: Article, found: list) -> list[Event]:
+def store_found_events(article: Article, found: list, author: str = AUTHOR) -> list[Event]:
     """Store ``found`` (annotator ``FoundEvent``s) as ``auto`` events of ``article``."""
     known_topics = {slug for (slug,) in Topic.select(Topic.slug).tuples()}
-    with database.atomic():
-        _drop_auto_events(article)
+    with EventWriter(author) as writer:
+        _drop_auto_events(writer, article)
         kept = _kept_keys(article)
         stored: dict[str, Event] = {}
         mentions: list[dict] = []
@@ -120,6 +115,7 @@ def store_found_events(article: Article, found: list) -> list[Event]:
                 updated_at=now,
             )
             stored[item.key] = event
+            writer.created(event)
             EventArticle.create(event=event, article=article)
             seen: set[int] = set()
             for found_entity in item.participants:
@@ -161,9 +157,6 @@ def store_found_events(article: Article, found: list) -> list[Event]:
         rows = [m for m in mentions if m is not None]
         if rows:
             Mention.insert_many(rows).execute()
-        postings.refresh_events(event.id for event in stored.values())
-        for event_id, created in revisions.snapshots(stored.values()).items():
-            revisions.record(event_id, "created", AUTHOR, None, created)
     return list(stored.values())
 
 

@@ -7,11 +7,11 @@ import re
 
 import pycountry
 
-from api.http.errors import Problem, conflict_with
 from api.store.db import database
+from api.store.errors import Conflict
+from api.store.events.write import EventWriter
 from api.store.models import Article, Event, EventArticle, Source, utcnow
 from api.store.resolve import lock_names
-from schemas.common import aware
 
 _SOURCE_COUNTRY = re.compile(r"\(([A-Z]{2})\)\s*$")
 
@@ -52,9 +52,10 @@ def find_duplicate(data: dict, other_than: int | None = None) -> Article | None:
     return Article.select().where(condition).first()
 
 
-def duplicate_problem(article: Article) -> Problem:
-    return conflict_with(
-        f"/v1/articles/{article.id}", f"This article is stored already as article {article.id}."
+def duplicate_of(article: Article) -> Conflict:
+    return Conflict(
+        f"This article is stored already as article {article.id}.",
+        existing=f"/v1/articles/{article.id}",
     )
 
 
@@ -63,7 +64,7 @@ def create_article(data: dict) -> Article:
     with database.atomic():
         existing = find_duplicate(data)
         if existing is not None:
-            raise duplicate_problem(existing)
+            raise duplicate_of(existing)
         source = source_named(data.get("source"), data.get("language"))
         return Article.create(
             source=source,
@@ -95,19 +96,20 @@ def update_article(article: Article, data: dict) -> Article:
             other_than=article.id,
         )
         if other is not None:
-            raise duplicate_problem(other)
+            raise duplicate_of(other)
         article.updated_at = utcnow()
         article.save()
     return article
 
 
-def delete_article(article: Article) -> None:
+def delete_article(article: Article, author: str) -> None:
     """Delete an article and the unreviewed events only it reported.
 
     Refused (409, naming them) while events a person reviewed or rejected rely
-    on it: a person's work is never lost to a delete.
+    on it: a person's work is never lost to a delete. The events deleted and
+    those that lose the article are kept as revisions by ``author``.
     """
-    with database.atomic():
+    with EventWriter(author) as writer:
         linked = (
             Event.select(Event.id, Event.status)
             .join(EventArticle)
@@ -115,10 +117,9 @@ def delete_article(article: Article) -> None:
         )
         reviewed = sorted(e.id for e in linked if e.status != "auto")
         if reviewed:
-            raise Problem(
-                409,
+            raise Conflict(
                 f"Events reviewed by people rely on this article: {', '.join(map(str, reviewed))}.",
-                events=[f"/v1/events/{i}" for i in reviewed],
+                related={"events": [f"/v1/events/{i}" for i in reviewed]},
             )
         orphans = [
             e.id
@@ -127,34 +128,10 @@ def delete_article(article: Article) -> None:
             .where((EventArticle.event == e.id) & (EventArticle.article != article))
             .exists()
         ]
-        if orphans:
-            from api import revisions  # late: revisions reaches the HTTP layer
-            from api.http.auth import current_author
-
-            revisions.record_deletions(
-                Event.select().where(Event.id.in_(orphans)), current_author()
-            )
-            Event.delete().where(Event.id.in_(orphans)).execute()
+        writer.delete(e for e in linked if e.id in orphans)
         kept = [e.id for e in linked if e.id not in orphans]
         if kept:
+            writer.changing(e for e in linked if e.id in kept)
             # They lose this article: touched, so `updated_since` and the change feed see it.
             Event.update(updated_at=utcnow()).where(Event.id.in_(kept)).execute()
         article.delete_instance()
-
-
-def article_dict(article: Article, *, body: bool = True) -> dict:
-    out = {
-        "id": article.id,
-        "title": article.title,
-        "language": article.language,
-        "published_at": article.published_at,
-        "url": article.url,
-        "source": article.source.name if article.source_id else None,
-        "source_id": article.source_id,
-        "content_hash": article.content_hash,
-        "created_at": aware(article.created_at),
-        "updated_at": aware(article.updated_at),
-    }
-    if body:
-        out["body"] = article.body
-    return out

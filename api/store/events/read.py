@@ -22,9 +22,9 @@ from functools import cache
 import orjson
 import peewee as pw
 
-from api.http.errors import Problem
 from api.store.db import database
 from api.store.dialect import Dialect, dialect
+from api.store.errors import NotFound
 from api.store.models import EVENT_TYPES, Entity, Event, Place
 
 
@@ -249,7 +249,7 @@ def load_event(event_id: int) -> dict:
     """One event as an API dict; 404 if there is none (any more)."""
     found = load_events([event_id])
     if not found:
-        raise Problem(404, f"No event with id {event_id}.")
+        raise NotFound(f"No event with id {event_id}.")
     return found[0]
 
 

@@ -1,18 +1,25 @@
-"""Writing events: one request, one transaction, references checked before anything is made.
+"""Writing events: the one writer every event change goes through.
 
-Rules live here as plain functions (callable from tests, the CLI and the
-annotator glue); the HTTP layer only parses and serialises.
+A person's write (the API, fixtures), the annotator's (``api.store.annotation``)
+and deletes each open an ``EventWriter``: one transaction, in which the rows
+are written and then, one way for all of them, what is derived from them: the
+date-ordered copies (``api.store.postings``) and a revision per changed event
+(``api.store.revisions``). The search documents and the change log are kept by
+the store's triggers, whatever writes. Bulk loads of new stores write the same
+rows and copies in bulk (``api.store.events.bulk``).
+
+References are checked before anything is made; the author of a change is
+given by the caller (the request's key, ``annotator``, ``fixtures``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from api import revisions
-from api.http.auth import current_author
-from api.http.errors import FieldErrors
-from api.store import postings
+from api.store import postings, revisions
 from api.store.db import database
+from api.store.errors import Invalid
 from api.store.models import (
     MAX_EVENT_DAYS,
     Article,
@@ -88,7 +95,7 @@ def _set_participants(event: Event, participants: list[dict]) -> None:
             "position": participant.get("position"),
         }
     if errors:
-        raise FieldErrors(errors)
+        raise Invalid(errors)
     Participant.delete().where(Participant.event == event).execute()
     if rows:
         Participant.insert_many(list(rows.values())).execute()
@@ -114,29 +121,89 @@ def _set_articles(event: Event, article_ids: list[int]) -> None:
         EventArticle.insert_many([{"event": event.id, "article": a} for a in unique]).execute()
 
 
+class EventWriter:
+    """One transaction of event changes by ``author``, finished one way.
+
+    Tell it each event before changing it (``changing``), each event made
+    (``created``), and let it delete (``delete``); when the block ends without
+    an error, the copies of every changed event are refreshed and each change
+    is kept as a revision, then the transaction commits. On an error nothing is
+    left behind.
+    """
+
+    def __init__(self, author: str):
+        self.author = author
+        self._before: dict[int, dict | None] = {}  # event id -> its document before (None: new)
+        self._transaction = database.atomic()
+
+    def __enter__(self) -> EventWriter:
+        self._transaction.__enter__()
+        return self
+
+    def __exit__(self, kind, error, trace) -> bool | None:
+        if kind is None:
+            try:
+                self._finish()
+            except BaseException as failure:
+                self._transaction.__exit__(type(failure), failure, failure.__traceback__)
+                raise
+        return self._transaction.__exit__(kind, error, trace)
+
+    def changing(self, events: Iterable[Event], before: dict | None = None) -> None:
+        """``events`` are about to change; ``before``: the one event's document, if known."""
+        new = [e for e in events if e.id not in self._before]
+        if before is not None and len(new) == 1:
+            self._before[new[0].id] = before
+        elif new:
+            self._before.update(revisions.snapshots(new))
+
+    def created(self, event: Event) -> None:
+        self._before[event.id] = None
+
+    def delete(self, events: Iterable[Event]) -> None:
+        """Delete ``events``, each kept as its last revision (its links go with it)."""
+        events = list(events)
+        if not events:
+            return
+        for event_id, last in revisions.snapshots(events).items():
+            revisions.record(event_id, "deleted", self.author, last, None)
+            self._before.pop(event_id, None)
+        Event.delete().where(Event.id.in_([e.id for e in events])).execute()
+
+    def _finish(self) -> None:
+        if not self._before:
+            return
+        postings.refresh_events(self._before)
+        after = revisions.snapshots(Event(id=event_id) for event_id in self._before)
+        for event_id, before in sorted(self._before.items()):
+            action = "created" if before is None else "updated"
+            revisions.record(event_id, action, self.author, before, after[event_id])
+        self._before.clear()
+
+
 def write_event(
     data: dict,
     event: Event | None = None,
     *,
+    author: str,
     replace: bool = True,
-    author: str | None = None,
     before: dict | None = None,
 ) -> Event:
     """Create (``event`` is None) or change an event as a person wrote it.
 
     ``replace`` (POST, PUT): fields left out take their defaults; otherwise
     (PATCH) they stay. The event becomes ``reviewed`` unless ``status`` says
-    ``rejected``. The change is kept as a revision by ``author`` (default: the
-    request's key); ``before`` is the event's answered form if the caller has it.
-    Everything happens in one transaction: on any error nothing is left behind.
+    ``rejected``. The change is kept as a revision by ``author``; ``before`` is
+    the event's document if the caller has it. Everything happens in one
+    transaction: on any error nothing is left behind.
     """
-    with database.atomic():
+    with EventWriter(author) as writer:
         is_new = event is None or event.id is None
-        if not is_new and before is None:
-            before = revisions.snapshot(event)
+        if not is_new:
+            writer.changing([event], before)
         errors = _check_references(data, event)
         if errors:
-            raise FieldErrors(errors)
+            raise Invalid(errors)
         if event is None:
             event = Event()
         if replace:
@@ -162,9 +229,9 @@ def write_event(
             for d in (event.start_date, event.end_date)
         )
         if event.end_date < event.start_date:
-            raise FieldErrors({"end_date": ["`end_date` is before `start_date`."]})
+            raise Invalid({"end_date": ["`end_date` is before `start_date`."]})
         if (event.end_date - event.start_date).days > MAX_EVENT_DAYS:
-            raise FieldErrors({"end_date": [f"An event lasts at most {MAX_EVENT_DAYS} days."]})
+            raise Invalid({"end_date": [f"An event lasts at most {MAX_EVENT_DAYS} days."]})
         if "parent_id" in data:
             event.parent = data["parent_id"]
         if "venue" in data:
@@ -179,18 +246,18 @@ def write_event(
         event.status = data.get("status", "reviewed")
         event.updated_at = utcnow()
         event.save()
+        if is_new:
+            writer.created(event)
         if "participants" in data:
             _set_participants(event, data["participants"])
         if "topics" in data:
             _set_topics(event, data["topics"])
         if "articles" in data:
             _set_articles(event, data["articles"])
-        postings.refresh_events([event.id])
-        revisions.record(
-            event.id,
-            "created" if is_new else "updated",
-            author or current_author(),
-            None if is_new else before,
-            revisions.snapshot(event),
-        )
     return event
+
+
+def delete_event(event: Event, author: str) -> None:
+    """Delete ``event``, kept as its last revision; its sub-events stay and lose their parent."""
+    with EventWriter(author) as writer:
+        writer.delete([event])
