@@ -29,14 +29,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 import click
-import peewee as pw
 import pycountry
 
 from api.ops.fixtures import load_topics
-from api.ops.transfer import advance_sequences
-from api.store import changelog as changes
-from api.store import names, search
+from api.store import bulk, names, postings
 from api.store.articles import content_hash
+from api.store.bulk import EventBlock
 from api.store.db import database
 from api.store.dialect import dialect
 from api.store.migrations import upgrade
@@ -45,12 +43,6 @@ from api.store.models import (
     Entity,
     EntityName,
     Event,
-    EventArticle,
-    EventCountry,
-    EventTopic,
-    JSONField,
-    Mention,
-    Participant,
     Place,
     PlaceName,
     Source,
@@ -305,21 +297,6 @@ TOPIC_WEIGHTS = {
     "media-freedom": 1, "rule-of-law": 2, "migration": 3,
 }  # fmt: skip
 
-# Column order of every generated row.
-EVENT_COLS = (
-    "id", "title", "type", "start_date", "end_date", "date_precision", "venue", "parent",
-    "status", "confidence", "created_at", "updated_at", "venue_country",
-)  # fmt: skip
-ARTICLE_COLS = (
-    "id", "source", "title", "body", "language", "published_at", "url", "content_hash",
-    "created_at", "updated_at",
-)  # fmt: skip
-PARTICIPANT_COLS = ("event", "entity", "role", "position", "start_date")
-EVENT_TOPIC_COLS = ("event", "topic", "start_date")
-EVENT_COUNTRY_COLS = ("event", "country", "start_date")
-EVENT_ARTICLE_COLS = ("event", "article")
-MENTION_COLS = ("article", "event", "entity", "field", "part", "start", "end", "exact")
-
 
 class NotEmpty(RuntimeError):
     """The database holds data already; the synthetic load only fills an empty one."""
@@ -357,9 +334,6 @@ class World:
     source_domains: dict[int, str]
     source_languages: dict[int, str]
     topic_labels: dict[str, tuple[str, str]]
-    # id -> country (alpha-2 or None), for the date-ordered copies (api.store.postings).
-    entity_countries: dict[int, str | None] = field(default_factory=dict)
-    place_countries: dict[int, str | None] = field(default_factory=dict)
     # Sentences made once from the word lists, per language: articles draw from them.
     sentences: tuple[list[str], list[str]] = ((), ())
 
@@ -490,8 +464,6 @@ def build_reference(rng: random.Random, n_entities: int, n_places: int, now: dt.
         source_domains={s[0]: s[4].removeprefix("https://") for s in sources},
         source_languages={s[0]: s[3] for s in sources},
         topic_labels={},
-        entity_countries={i: e[4] for i, e in by_id.items()},
-        place_countries={p[0]: p[3] for p in places},
         sentences=(
             [_sentence(rng, RU_WORDS) for _ in range(SENTENCES)],
             [_sentence(rng, EN_WORDS) for _ in range(SENTENCES)],
@@ -538,161 +510,169 @@ class _Body:
         return "".join(self.parts)
 
 
-def generate_block(world: World, seed: int, block: int, n_events: int) -> dict[str, list]:
+def generate_block(world: World, seed: int, block: int, n_events: int) -> EventBlock:
     """The rows of events ``block * BLOCK + 1 ..`` (at most ``BLOCK``), articles numbered
     from 1 within the block (the loader shifts them)."""
-    rng = random.Random(f"{seed}:{block}")
+    maker = _BlockMaker(world, random.Random(f"{seed}:{block}"), block, n_events)
     first = block * BLOCK + 1
     last = min(n_events, first + BLOCK - 1)
-    rows: dict[str, list] = {
-        "event": [],
-        "article": [],
-        "participant": [],
-        "event_topic": [],
-        "event_country": [],
-        "event_article": [],
-        "mention": [],
-    }
-    types = list(TYPE_WEIGHTS)
-    type_cum = list(accumulate(TYPE_WEIGHTS.values()))
     event_id = first
-    article_no = 0
     while event_id <= last:
-        group = range(event_id, min(last, event_id + rng.choice((1, 1, 2, 2, 3)) - 1) + 1)
+        group = range(event_id, min(last, event_id + maker.rng.choice((1, 1, 2, 2, 3)) - 1) + 1)
         event_id = group[-1] + 1
+        maker.article(group, first)
+    return maker.rows
+
+
+class _BlockMaker:
+    """Makes one block's articles, each reporting one to three events."""
+
+    def __init__(self, world: World, rng: random.Random, block: int, n_events: int):
+        self.world, self.rng, self.block, self.n_events = world, rng, block, n_events
+        self.rows = EventBlock()
+        self.types = list(TYPE_WEIGHTS)
+        self.type_cum = list(accumulate(TYPE_WEIGHTS.values()))
+        self.article_no = 0
+
+    def article(self, group: range, first: int) -> None:
+        """An article reporting the events of ``group``, with a paragraph about each."""
+        rng, world = self.rng, self.world
         source = world.sources.draw(rng)[0]
         lang = world.source_languages[source]
         if rng.random() < 0.15:
             lang = "en" if lang == "ru" else "ru"
-        li = 0 if lang == "ru" else 1
-        sentences = world.sentences[li]
-        article_no += 1
+        self.article_no += 1
         body = _Body()
         published = FIRST_DAY
         titles = []
         for eid in group:
-            # Ids follow dates (roughly), as an ingest of the news would.
-            day = FIRST_DAY + dt.timedelta(
-                days=min(SPAN_DAYS - 1, (eid - 1) * SPAN_DAYS // n_events + rng.randint(0, 2))
-            )
-            precision = "day" if rng.random() < 0.96 else "month"
-            if precision == "month":
-                day = day.replace(day=1)
-                end = (day + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
-            else:
-                end = day + dt.timedelta(days=rng.choice((0, 0, 0, 0, 0, 0, 0, 1, 2, 3)))
-            published = max(published, end)
-            etype = rng.choices(types, cum_weights=type_cum)[0]
-            n_part = rng.randint(3, 8)
-            chosen: list[int] = []
-            for pool, k in (
-                (world.countries, rng.randint(1, 2)),
-                (world.organizations, 1 if rng.random() < 0.4 else 0),
-                (world.persons, n_part),
-            ):
-                for ent in pool.draw(rng, k):
-                    if ent not in chosen and len(chosen) < n_part:
-                        chosen.append(ent)
-            while len(chosen) < n_part:
-                ent = world.persons.draw(rng)[0]
-                if ent not in chosen:
-                    chosen.append(ent)
-            topics: list[str] = []
-            n_topics = rng.randint(2, 4)
-            while len(topics) < n_topics:
-                slug = world.topics.draw(rng)[0]
-                if slug not in topics:
-                    topics.append(slug)
-            venue = world.places.draw(rng)[0] if rng.random() < 0.85 else None
-            persons = [e for e in chosen if e in world.positions] or chosen
-            a = world.entity_names[persons[0]][li]
-            b = world.entity_names[persons[1 % len(persons)]][li]
-            vname = world.place_names[venue][li] if venue else ("Астана", "Astana")[li]
-            title = TITLES[lang][etype].format(a=a, b=b, v=vname, t=topics[0].replace("-", " "))
+            title, end = self.event(eid, first, lang, body)
             titles.append(title)
-            roll = rng.random()
-            status = "auto" if roll < 0.92 else ("reviewed" if roll < 0.98 else "rejected")
-            parent = None
-            if eid - first > 20 and rng.random() < 0.05:
-                parent = rng.randint(max(first, eid - 50), eid - 1)
-            stamp = dt.datetime.combine(end, dt.time(12, 0))
-            rows["event"].append(
-                (
-                    eid,
-                    title,
-                    etype,
-                    day,
-                    end,
-                    precision,
-                    venue,
-                    parent,
-                    status,
-                    round(rng.uniform(0.45, 0.99), 2),
-                    stamp,
-                    stamp,
-                    world.place_countries.get(venue) if venue else None,
-                )
-            )
-            for i, ent in enumerate(chosen):
-                role = "participant"
-                if i == 0 and rng.random() < 0.3:
-                    role = "host"
-                elif i == 1 and rng.random() < 0.2:
-                    role = "guest"
-                position = world.positions.get(ent) if rng.random() < 0.5 else None
-                rows["participant"].append((eid, ent, role, position, day))
-            rows["event_topic"].extend((eid, slug, day) for slug in topics)
-            countries = {world.entity_countries.get(ent) for ent in chosen} - {None}
-            rows["event_country"].extend((eid, code, day) for code in sorted(countries))
-            rows["event_article"].append((eid, article_no))
-
-            # The paragraph about this event, with its names where the evidence points.
-            start_span = len(body.spans)
-            body.add(title + ". ")
-            for ent in chosen[: rng.randint(2, 4)]:
-                body.add(world.entity_names[ent][li], remember=True)
-                body.add(" — " + rng.choice(sentences) + " ")
-            if venue:
-                body.add("Место: " if li == 0 else "Venue: ")
-                body.add(world.place_names[venue][li], remember=True)
-                body.add(". ")
-            body.add(rng.choice(sentences) + "\n\n")
-            if rng.random() < 0.3:
-                for start, stop, exact in body.spans[start_span : start_span + 2]:
-                    is_venue = venue and exact == world.place_names[venue][li]
-                    entity = None if is_venue else _entity_named(world, chosen, exact, li)
-                    rows["mention"].append(
-                        (
-                            article_no,
-                            eid,
-                            entity,
-                            "venue" if is_venue else "participant",
-                            "body",
-                            start,
-                            stop,
-                            exact,
-                        )
-                    )
-        body.add(" ".join(rng.choice(sentences) for _ in range(rng.randint(2, 4))))
+            published = max(published, end)
+        body.add(" ".join(rng.choice(world.sentences[_li(lang)]) for _ in range(rng.randint(2, 4))))
         text = body.text().rstrip()
         headline = titles[0] if len(titles) == 1 else f"{titles[0]}; {titles[-1]}"
-        source_name = SOURCES[source - 1][0]
         stamp = dt.datetime.combine(published, dt.time(18, 0))
-        rows["article"].append(
-            (
-                article_no,
-                source,
-                headline,
-                text,
-                lang,
-                published,
-                f"https://{world.source_domains[source]}/{published:%Y/%m}/{block}-{article_no}",
-                content_hash(source_name, headline, text),
-                stamp,
-                stamp,
-            )
+        url = (
+            f"https://{world.source_domains[source]}/{published:%Y/%m}/{self.block}-"
+            f"{self.article_no}"
         )
-    return rows
+        content = content_hash(SOURCES[source - 1][0], headline, text)
+        self.rows.articles.append(
+            (self.article_no, source, headline, text, lang, published, url, content, stamp, stamp)
+        )
+
+    def _dates(self, eid: int) -> tuple[dt.date, dt.date, str]:
+        """An event's start, end and precision. Ids follow dates (roughly), as an ingest of
+        the news would."""
+        rng = self.rng
+        offset = min(SPAN_DAYS - 1, (eid - 1) * SPAN_DAYS // self.n_events + rng.randint(0, 2))
+        day = FIRST_DAY + dt.timedelta(days=offset)
+        if rng.random() < 0.96:
+            return day, day + dt.timedelta(days=rng.choice((0, 0, 0, 0, 0, 0, 0, 1, 2, 3))), "day"
+        day = day.replace(day=1)
+        return day, (day + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1), "month"
+
+    def _participants(self) -> list[int]:
+        """Three to eight entities: a country or two, maybe an organisation, then persons."""
+        rng, world = self.rng, self.world
+        n_part = rng.randint(3, 8)
+        chosen: list[int] = []
+        for pool, k in (
+            (world.countries, rng.randint(1, 2)),
+            (world.organizations, 1 if rng.random() < 0.4 else 0),
+            (world.persons, n_part),
+        ):
+            for ent in pool.draw(rng, k):
+                if ent not in chosen and len(chosen) < n_part:
+                    chosen.append(ent)
+        while len(chosen) < n_part:
+            ent = world.persons.draw(rng)[0]
+            if ent not in chosen:
+                chosen.append(ent)
+        return chosen
+
+    def _topics(self) -> list[str]:
+        topics: list[str] = []
+        n_topics = self.rng.randint(2, 4)
+        while len(topics) < n_topics:
+            slug = self.world.topics.draw(self.rng)[0]
+            if slug not in topics:
+                topics.append(slug)
+        return topics
+
+    def _title(self, lang, etype, chosen, topics, venue) -> str:
+        world, li = self.world, _li(lang)
+        persons = [e for e in chosen if e in world.positions] or chosen
+        a = world.entity_names[persons[0]][li]
+        b = world.entity_names[persons[1 % len(persons)]][li]
+        vname = world.place_names[venue][li] if venue else ("Астана", "Astana")[li]
+        return TITLES[lang][etype].format(a=a, b=b, v=vname, t=topics[0].replace("-", " "))
+
+    def event(self, eid: int, first: int, lang: str, body: _Body) -> tuple[str, dt.date]:
+        """Event ``eid`` and its links; its paragraph added to ``body``. Its title and end."""
+        rng, world = self.rng, self.world
+        day, end, precision = self._dates(eid)
+        etype = rng.choices(self.types, cum_weights=self.type_cum)[0]
+        chosen = self._participants()
+        topics = self._topics()
+        venue = world.places.draw(rng)[0] if rng.random() < 0.85 else None
+        title = self._title(lang, etype, chosen, topics, venue)
+        roll = rng.random()
+        status = "auto" if roll < 0.92 else ("reviewed" if roll < 0.98 else "rejected")
+        parent = None
+        if eid - first > 20 and rng.random() < 0.05:
+            parent = rng.randint(max(first, eid - 50), eid - 1)
+        stamp = dt.datetime.combine(end, dt.time(12, 0))
+        confidence = round(rng.uniform(0.45, 0.99), 2)
+        self.rows.events.append(
+            (eid, title, etype, day, end, precision, venue, parent, status, confidence, stamp,
+             stamp)
+        )  # fmt: skip
+        for i, ent in enumerate(chosen):
+            self.rows.participants.append((eid, ent, self._role(i), self._position(ent)))
+        self.rows.event_topics.extend((eid, slug) for slug in topics)
+        self.rows.event_articles.append((eid, self.article_no))
+        self._paragraph(eid, title, chosen, venue, _li(lang), body)
+        return title, end
+
+    def _role(self, i: int) -> str:
+        if i == 0 and self.rng.random() < 0.3:
+            return "host"
+        if i == 1 and self.rng.random() < 0.2:
+            return "guest"
+        return "participant"
+
+    def _position(self, ent: int) -> str | None:
+        return self.world.positions.get(ent) if self.rng.random() < 0.5 else None
+
+    def _paragraph(self, eid, title, chosen, venue, li, body: _Body) -> None:
+        """The paragraph about an event, with its names where the evidence points."""
+        rng, world = self.rng, self.world
+        sentences = world.sentences[li]
+        start_span = len(body.spans)
+        body.add(title + ". ")
+        for ent in chosen[: rng.randint(2, 4)]:
+            body.add(world.entity_names[ent][li], remember=True)
+            body.add(" — " + rng.choice(sentences) + " ")
+        if venue:
+            body.add("Место: " if li == 0 else "Venue: ")
+            body.add(world.place_names[venue][li], remember=True)
+            body.add(". ")
+        body.add(rng.choice(sentences) + "\n\n")
+        if rng.random() < 0.3:
+            for start, stop, exact in body.spans[start_span : start_span + 2]:
+                is_venue = venue and exact == world.place_names[venue][li]
+                entity = None if is_venue else _entity_named(world, chosen, exact, li)
+                field_name = "venue" if is_venue else "participant"
+                self.rows.mentions.append(
+                    (self.article_no, eid, entity, field_name, "body", start, stop, exact)
+                )
+
+
+def _li(lang: str) -> int:
+    """Which of a (Russian, English) pair an article in ``lang`` uses."""
+    return 0 if lang == "ru" else 1
 
 
 def _entity_named(world: World, chosen: list[int], exact: str, li: int) -> int | None:
@@ -702,11 +682,11 @@ def _entity_named(world: World, chosen: list[int], exact: str, li: int) -> int |
     return None
 
 
-def _shift_articles(rows: dict[str, list], offset: int) -> None:
+def _shift_articles(rows: EventBlock, offset: int) -> None:
     """Number a block's articles after the ones written before it."""
-    rows["article"] = [(a[0] + offset, *a[1:]) for a in rows["article"]]
-    rows["event_article"] = [(e, a + offset) for e, a in rows["event_article"]]
-    rows["mention"] = [(m[0] + offset, *m[1:]) for m in rows["mention"]]
+    rows.articles = [(a[0] + offset, *a[1:]) for a in rows.articles]
+    rows.event_articles = [(e, a + offset) for e, a in rows.event_articles]
+    rows.mentions = [(m[0] + offset, *m[1:]) for m in rows.mentions]
 
 
 # --- Loading -----------------------------------------------------------------
@@ -720,50 +700,16 @@ def _init_worker(world: World, seed: int) -> None:
     _WORLD, _SEED = world, seed
 
 
-def _worker_block(args: tuple[int, int]) -> dict[str, list]:
+def _worker_block(args: tuple[int, int]) -> EventBlock:
     block, n_events = args
     assert _WORLD is not None
     return generate_block(_WORLD, _SEED, block, n_events)
-
-
-def insert_rows(model: type[pw.Model], fields: tuple[str, ...], rows: list, batch: int) -> None:
-    """Insert ``rows`` (tuples in ``fields`` order) by the store's bulk path (``batch`` rows a
-    call where it takes them in calls)."""
-    if not rows:
-        return
-    columns = [model._meta.fields[f] for f in fields]
-    json_at = [i for i, c in enumerate(columns) if isinstance(c, JSONField)]
-    if json_at:
-        rows = [_json_as_text(row, columns, json_at) for row in rows]
-    dialect().insert_rows(model, columns, rows, batch)
-
-
-def _json_as_text(row: tuple, columns: list[pw.Field], json_at: list[int]) -> tuple:
-    values = list(row)
-    for i in json_at:
-        values[i] = columns[i].db_value(values[i])
-    return tuple(values)
 
 
 def _is_empty() -> bool:
     return not any(
         model.select().limit(1).exists() for model in (Event, Article, Entity, Place, Source)
     )
-
-
-BULK_TABLES = (
-    "event", "article", "participant", "event_topic", "event_country", "event_article", "mention",
-)  # fmt: skip
-# Tables whose triggers are off during the load (full-text index, change log).
-LOADED_TABLES = ("source", "entity", "entity_name", "place", "place_name", *BULK_TABLES)
-
-
-def _derive() -> None:
-    """What the loaded tables' triggers would have written: both full-text indexes and the
-    change log of every loaded row."""
-    search.rebuild_article_search()
-    search.fill_event_search()
-    changes.log_created(LOADED_TABLES)
 
 
 @dataclass
@@ -803,29 +749,29 @@ def seed_synthetic(
     if missing:
         raise RuntimeError(f"topics missing from the vocabulary: {sorted(missing)}")
 
-    with dialect().bulk_load(LOADED_TABLES, BULK_TABLES, _derive, echo):
+    with bulk.loading(echo):
         with database.atomic():
-            insert_rows(Source, ("id", "name", "country", "language", "url"), sources, batch)
-            insert_rows(
+            bulk.insert_rows(Source, ("id", "name", "country", "language", "url"), sources, batch)
+            bulk.insert_rows(
                 Entity,
                 ("id", "kind", "name", "aliases", "country", "description", "created_at",
                  "updated_at"),
                 entity_rows,
                 batch,
             )  # fmt: skip
-            insert_rows(
+            bulk.insert_rows(
                 EntityName,
                 ("entity", "key", "full"),
                 name_key_rows([(e[0], e[2], e[3]) for e in entity_rows]),
                 batch,
             )
-            insert_rows(
+            bulk.insert_rows(
                 Place,
                 ("id", "name", "aliases", "country", "lat", "lon", "created_at", "updated_at"),
                 place_rows,
                 batch,
             )
-            insert_rows(
+            bulk.insert_rows(
                 PlaceName,
                 ("place", "key", "full"),
                 name_key_rows([(p[0], p[1], p[2]) for p in place_rows]),
@@ -841,7 +787,7 @@ def seed_synthetic(
         mark = time.perf_counter()
     phases["indexes"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    advance_sequences((Source, Entity, Place, Event, Article))
+    bulk.advance_sequences((Source, Entity, Place, Event, Article))
     dialect().analyze(vacuum=True)
     phases["analyze"] = time.perf_counter() - mark
     counts = {
@@ -853,9 +799,7 @@ def seed_synthetic(
     return Summary(counts, time.perf_counter() - started, phases)
 
 
-def _blocks(
-    world: World, seed: int, n_events: int, workers: int | None
-) -> Iterator[dict[str, list]]:
+def _blocks(world: World, seed: int, n_events: int, workers: int | None) -> Iterator[EventBlock]:
     """Every block's rows in order, made in a helper process while the last one is written."""
     jobs = [(b, n_events) for b in range((n_events + BLOCK - 1) // BLOCK)]
     if workers is None:
@@ -870,28 +814,16 @@ def _blocks(
 
 
 def _load_events(world, seed, n_events, batch, workers, echo) -> dict[str, int]:
-    counts = dict.fromkeys(
-        (
-            "event", "participant", "event_topic", "event_country", "article", "event_article",
-            "mention",
-        ),
-        0,
-    )  # fmt: skip
+    counts = dict.fromkeys(bulk.EVENT_TABLES, 0)
+    countries = postings.Countries.read()
     started = time.perf_counter()
     next_report = 0.0
     for rows in _blocks(world, seed, n_events, workers):
         if counts["article"]:
             _shift_articles(rows, counts["article"])
         with database.atomic():
-            insert_rows(Event, EVENT_COLS, rows["event"], batch)
-            insert_rows(Article, ARTICLE_COLS, rows["article"], batch)
-            insert_rows(Participant, PARTICIPANT_COLS, rows["participant"], batch)
-            insert_rows(EventTopic, EVENT_TOPIC_COLS, rows["event_topic"], batch)
-            insert_rows(EventCountry, EVENT_COUNTRY_COLS, rows["event_country"], batch)
-            insert_rows(EventArticle, EVENT_ARTICLE_COLS, rows["event_article"], batch)
-            insert_rows(Mention, MENTION_COLS, rows["mention"], batch)
-        for name, table_rows in rows.items():
-            counts[name] += len(table_rows)
+            for table, written in bulk.write_block(rows, countries, batch).items():
+                counts[table] += written
         elapsed = time.perf_counter() - started
         if elapsed >= next_report or counts["event"] >= n_events:
             next_report = elapsed + 5.0

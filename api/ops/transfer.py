@@ -34,6 +34,7 @@ import click
 import peewee as pw
 
 from api.store import models
+from api.store.bulk import advance_sequences, sequenced
 from api.store.db import database
 from api.store.dialect import dialect
 from api.store.models import BaseModel, ChangeLog, Event, Timestamped, Topic
@@ -87,12 +88,6 @@ def _key(model: type[BaseModel]) -> list[pw.Field]:
     return [pk]
 
 
-def _sequenced(model: type[BaseModel]) -> pw.Field | None:
-    """The id column a sequence (PostgreSQL) or AUTOINCREMENT (SQLite) fills, if any."""
-    pk = model._meta.primary_key
-    return pk if isinstance(pk, pw.AutoField) else None
-
-
 # --- Export ------------------------------------------------------------------
 
 
@@ -126,15 +121,15 @@ def _rows(model: type[BaseModel]) -> Iterator[tuple]:
 
 def high_water_marks(tables: Iterable[type[BaseModel]]) -> dict[str, int]:
     """The highest id each sequenced table has given, deleted rows included."""
-    sequenced = {m._meta.table_name: c.column_name for m in tables if (c := _sequenced(m))}
-    marks = dialect().sequence_marks(sequenced)
+    columns = {m._meta.table_name: c.column_name for m in tables if (c := sequenced(m))}
+    marks = dialect().sequence_marks(columns)
     for model in tables:
-        column = _sequenced(model)
+        column = sequenced(model)
         if column is not None:
             table = model._meta.table_name
             top = model.select(pw.fn.MAX(column)).scalar() or 0
             marks[table] = max(marks.get(table, 0), top)
-    return {m._meta.table_name: marks[m._meta.table_name] for m in tables if _sequenced(m)}
+    return {m._meta.table_name: marks[m._meta.table_name] for m in tables if sequenced(m)}
 
 
 def export(out_stream: IO[str]) -> dict[str, int]:
@@ -291,19 +286,6 @@ def _refuse_non_empty(tables: list[type[BaseModel]]) -> None:
             f"the database is not empty ({', '.join(full)} hold rows); import only fills an "
             f"empty database: point DATABASE_URL at a new one and run `flask --app api db upgrade`"
         )
-
-
-def advance_sequences(tables: Iterable[type[BaseModel]], marks: dict | None = None) -> None:
-    """Make new rows take ids above every stored one and every one ``marks`` (an export's
-    high-water marks) says the old store gave."""
-    for model in tables:
-        column = _sequenced(model)
-        if column is None:
-            continue
-        table = model._meta.table_name
-        top = model.select(pw.fn.MAX(column)).scalar() or 0
-        top = max(top, int((marks or {}).get(table) or 0))
-        dialect().advance_sequence(table, column.column_name, top)
 
 
 def import_(in_stream: Iterable[str]) -> dict[str, int]:

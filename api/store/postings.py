@@ -5,15 +5,19 @@ A page of events "with topic X, newest first" is a walk down an index on
 holds. For that, the event's start date is copied next to each of its topics
 and participants, the countries of its participants get a table of their own
 (``event_country``) and the venue's country a column (``event.venue_country``).
-These copies are written only here, by set-based SQL that works on both
-stores, in the transaction of the write that changed what they copy.
+These copies are made only here: by set-based SQL that works on both stores,
+in the transaction of the write that changed what they copy (the event
+writer, ``api.store.events.write``), and, for the rows of a bulk load not yet
+stored, by ``copies_of`` with the same rules (``api.store.bulk``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from api.store.db import database
+from api.store.models import Entity, Place
 
 _CHUNK = 500
 
@@ -70,3 +74,50 @@ def refresh_events_where(subquery: str) -> None:
 def refresh_all() -> None:
     """Rebuild every copy (a migration's backfill, a bulk load's last step)."""
     _run(None)
+
+
+# --- The bulk path (api.store.bulk): the same copies, made for rows not yet stored -------
+
+
+@dataclass
+class Countries:
+    """The country of every entity and place, read once for a load."""
+
+    of_entity: dict[int, str | None]
+    of_place: dict[int, str | None]
+
+    @classmethod
+    def read(cls) -> Countries:
+        return cls(
+            dict(Entity.select(Entity.id, Entity.country).tuples()),
+            dict(Place.select(Place.id, Place.country).tuples()),
+        )
+
+
+@dataclass
+class Copies:
+    events: list[tuple]  # each event row with its venue's country last
+    participants: list[tuple]  # with the event's start date last
+    event_topics: list[tuple]  # likewise
+    event_countries: list[tuple]  # (event, country, start date)
+
+
+def copies_of(events, participants, event_topics, countries: Countries) -> Copies:
+    """The rows of new events (``api.store.bulk``'s field orders: id first, start date 4th,
+    venue 7th) with the copies the SQL above would make of them once stored."""
+    start = {row[0]: row[3] for row in events}
+    venue_at = 6
+    out_events = [(*row, countries.of_place.get(row[venue_at])) for row in events]
+    out_participants = [(*row, start[row[0]]) for row in participants]
+    out_topics = [(*row, start[row[0]]) for row in event_topics]
+    per_event: dict[int, set[str]] = {}
+    for event_id, entity_id, *_ in participants:
+        country = countries.of_entity.get(entity_id)
+        if country is not None:
+            per_event.setdefault(event_id, set()).add(country)
+    event_countries = [
+        (event_id, country, start[event_id])
+        for event_id, codes in per_event.items()
+        for country in sorted(codes)
+    ]
+    return Copies(out_events, out_participants, out_topics, event_countries)
