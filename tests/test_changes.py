@@ -223,3 +223,20 @@ def test_updated_since_finds_what_changed(seeded, client):
         == []
     )
     assert client.get("/v1/events", query_string={"updated_since": stamp}).json["data"]
+
+
+def test_the_store_logs_exactly_the_documented_actions(client, db):
+    """The change log's triggers (api.store.dialect) write the actions schemas.changes
+    documents, and no other."""
+    from schemas.changes import ACTIONS
+
+    body = {"title": "Talks", "type": "visit", "start_date": "2025-12-05"}
+    url = client.post("/v1/events", json=body).headers["Location"]
+    tag = client.get(url).headers["ETag"]
+    tag = client.patch(url, json={"title": "Talks again"}, headers={"If-Match": tag}).headers[
+        "ETag"
+    ]
+    assert client.delete(url, headers={"If-Match": tag}).status_code == 204
+    logged = {action for (action,) in ChangeLog.select(ChangeLog.action).distinct().tuples()}
+    assert logged == set(ACTIONS)
+    assert [c["action"] for c in client.get("/v1/changes").json["data"]][-3:] == list(ACTIONS)

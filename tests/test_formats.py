@@ -190,3 +190,10 @@ def test_evidence_as_web_annotations(seeded, client):
             assert len(fields) == 1
             assert any(b["source"].endswith(f"/v1/events/{event['id']}") for b in item["body"][1:])
     assert client.get("/v1/events/999/annotations").status_code == 404
+
+
+def test_every_format_the_api_accepts_has_one_media_type():
+    from api.http.formats import MEDIA_TYPES
+    from schemas.events import FORMATS
+
+    assert list(MEDIA_TYPES) == list(FORMATS)

@@ -31,7 +31,6 @@ MEDIA_TYPES = {
     "ics": "text/calendar",
     "geojson": "application/geo+json",
 }
-FORMATS = tuple(MEDIA_TYPES)
 CSV_COLUMNS = (
     "id",
     "title",
