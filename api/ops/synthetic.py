@@ -377,73 +377,19 @@ def _countries_ru() -> Callable[[str], str]:
 
 def build_reference(rng: random.Random, n_entities: int, n_places: int, now: dt.datetime):
     """Rows of sources, entities and places, and the ``World`` drawn from them."""
-    ru_name = _countries_ru()
     sources = [
         (i + 1, name, country, lang, f"https://{domain}")
         for i, (name, country, lang, domain) in enumerate(SOURCES)
     ]
     entities: list[tuple] = []  # (id, kind, name, aliases, country, description)
-    country_ids: dict[str, int] = {}
-    for country in pycountry.countries:
-        aliases = [country.name]
-        for extra in (
-            getattr(country, "common_name", None),
-            getattr(country, "official_name", None),
-        ):
-            if extra and extra not in aliases:
-                aliases.append(extra)
-        entity_id = len(entities) + 1
-        country_ids[country.alpha_2] = entity_id
-        entities.append(
-            (entity_id, "country", ru_name(country.name), aliases, country.alpha_2, None)
-        )
+    country_ids = _countries(entities)
     codes = sorted(country_ids)
     code_weights = [FAVOURED.get(c, 1) for c in codes]
     code_pool = Pool.weighted(codes, code_weights)
-
     n_orgs = min(2_000, max(len(REAL_ORGS), n_entities // 10))
-    org_ids = []
-    for name, aliases, country in REAL_ORGS:
-        org_ids.append(len(entities) + 1)
-        entities.append((org_ids[-1], "organization", name, list(aliases), country, None))
-    seen: set[str] = set()
-    while len(org_ids) < n_orgs:
-        ru_pattern, en_pattern = rng.choice(ORG_PATTERNS)
-        stem = _stem(rng, rng.randint(2, 3))
-        name = ru_pattern.format(stem)
-        if name in seen:
-            continue
-        seen.add(name)
-        org_ids.append(len(entities) + 1)
-        country = code_pool.draw(rng)[0]
-        entities.append(
-            (org_ids[-1], "organization", name, [en_pattern.format(translit(stem))], country, None)
-        )
-
-    person_ids = []
-    positions: dict[int, str] = {}
-    while len(entities) < n_entities:
-        name, aliases = _person(rng)
-        person_ids.append(len(entities) + 1)
-        position = rng.choice(POSITIONS)
-        positions[person_ids[-1]] = position
-        country = code_pool.draw(rng)[0]
-        entities.append((person_ids[-1], "person", name, aliases, country, position))
-
-    places: list[tuple] = []  # (id, name, aliases, country, lat, lon)
-    for ru, en, country, lat, lon in CAPITALS[:n_places]:
-        places.append((len(places) + 1, ru, [en], country, lat, lon))
-    seen = {p[1] for p in places}
-    while len(places) < n_places:
-        name = _stem(rng, rng.randint(2, 3))
-        if name in seen:
-            continue
-        seen.add(name)
-        country = code_pool.draw(rng)[0]
-        lat0, lon0, dlat, dlon = CENTROIDS.get(country, (20.0, 40.0, 30.0, 80.0))
-        lat = round(max(-89.0, min(89.0, lat0 + rng.uniform(-dlat, dlat))), 4)
-        lon = round(max(-179.0, min(179.0, lon0 + rng.uniform(-dlon, dlon))), 4)
-        places.append((len(places) + 1, name, [translit(name)], country, lat, lon))
+    org_ids = _organizations(rng, entities, n_orgs, code_pool)
+    person_ids, positions = _persons(rng, entities, n_entities, code_pool)
+    places = _places(rng, n_places, code_pool)
 
     def shuffled_zipf(ids: list[int], s: float) -> Pool:
         weights = _zipf(len(ids), s)
@@ -472,6 +418,82 @@ def build_reference(rng: random.Random, n_entities: int, n_places: int, now: dt.
     entity_rows = [(*e[:3], e[3], e[4], e[5], now, now) for e in entities]
     place_rows = [(*p, now, now) for p in places]
     return sources, entity_rows, place_rows, world
+
+
+def _countries(entities: list[tuple]) -> dict[str, int]:
+    """Every country as an entity (Russian name, English aliases); their ids by code."""
+    ru_name = _countries_ru()
+    country_ids: dict[str, int] = {}
+    for country in pycountry.countries:
+        aliases = [country.name]
+        for extra in (
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+        ):
+            if extra and extra not in aliases:
+                aliases.append(extra)
+        entity_id = len(entities) + 1
+        country_ids[country.alpha_2] = entity_id
+        entities.append(
+            (entity_id, "country", ru_name(country.name), aliases, country.alpha_2, None)
+        )
+    return country_ids
+
+
+def _organizations(rng, entities: list[tuple], n_orgs: int, code_pool: Pool) -> list[int]:
+    """The real organisations, then made-up ones up to ``n_orgs``; their ids."""
+    org_ids = []
+    for name, aliases, country in REAL_ORGS:
+        org_ids.append(len(entities) + 1)
+        entities.append((org_ids[-1], "organization", name, list(aliases), country, None))
+    seen: set[str] = set()
+    while len(org_ids) < n_orgs:
+        ru_pattern, en_pattern = rng.choice(ORG_PATTERNS)
+        stem = _stem(rng, rng.randint(2, 3))
+        name = ru_pattern.format(stem)
+        if name in seen:
+            continue
+        seen.add(name)
+        org_ids.append(len(entities) + 1)
+        country = code_pool.draw(rng)[0]
+        entities.append(
+            (org_ids[-1], "organization", name, [en_pattern.format(translit(stem))], country, None)
+        )
+    return org_ids
+
+
+def _persons(rng, entities: list[tuple], n_entities: int, code_pool: Pool):
+    """Persons, each with a position, until there are ``n_entities`` entities."""
+    person_ids = []
+    positions: dict[int, str] = {}
+    while len(entities) < n_entities:
+        name, aliases = _person(rng)
+        person_ids.append(len(entities) + 1)
+        position = rng.choice(POSITIONS)
+        positions[person_ids[-1]] = position
+        country = code_pool.draw(rng)[0]
+        entities.append((person_ids[-1], "person", name, aliases, country, position))
+    return person_ids, positions
+
+
+def _places(rng, n_places: int, code_pool: Pool) -> list[tuple]:
+    """The capitals, then made-up places near their country's centre (id, name, aliases,
+    country, lat, lon)."""
+    places: list[tuple] = []
+    for ru, en, country, lat, lon in CAPITALS[:n_places]:
+        places.append((len(places) + 1, ru, [en], country, lat, lon))
+    seen = {p[1] for p in places}
+    while len(places) < n_places:
+        name = _stem(rng, rng.randint(2, 3))
+        if name in seen:
+            continue
+        seen.add(name)
+        country = code_pool.draw(rng)[0]
+        lat0, lon0, dlat, dlon = CENTROIDS.get(country, (20.0, 40.0, 30.0, 80.0))
+        lat = round(max(-89.0, min(89.0, lat0 + rng.uniform(-dlat, dlat))), 4)
+        lon = round(max(-179.0, min(179.0, lon0 + rng.uniform(-dlon, dlon))), 4)
+        places.append((len(places) + 1, name, [translit(name)], country, lat, lon))
+    return places
 
 
 def name_key_rows(rows: list[tuple]) -> list[tuple]:

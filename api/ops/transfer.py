@@ -288,6 +288,30 @@ def _refuse_non_empty(tables: list[type[BaseModel]]) -> None:
         )
 
 
+def _parse(line: str, number: int, known: dict[str, _Table]) -> tuple[_Table, tuple]:
+    """The table and the values of the row on line ``number``."""
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        raise TransferError(f"line {number}: not JSON ({exc})") from None
+    if not isinstance(item, dict) or item.keys() != {"table", "row"}:
+        raise TransferError(f'line {number}: not a {{"table": ..., "row": ...}} object')
+    table = known.get(item["table"]) if isinstance(item["table"], str) else None
+    if table is None:
+        raise TransferError(f"line {number}: unknown table {item['table']!r}")
+    return table, table.values(item["row"], number)
+
+
+def _link_later_parents(later: list[tuple[int, int, int]]) -> None:
+    """Give events the parents that came after them in the export."""
+    for event_id, parent, number in later:
+        try:
+            with database.atomic():
+                Event.update(parent=parent).where(Event.id == event_id).execute()
+        except pw.DatabaseError as exc:
+            raise TransferError(f"line {number}: event parent: {_reason(exc)}") from None
+
+
 def import_(in_stream: Iterable[str]) -> dict[str, int]:
     """Load an export into this empty database, ids kept; the row counts per table.
 
@@ -319,16 +343,7 @@ def import_(in_stream: Iterable[str]) -> dict[str, int]:
         for number, line in enumerate(lines, start=2):
             if not line.strip():
                 continue
-            try:
-                item = json.loads(line)
-            except ValueError as exc:
-                raise TransferError(f"line {number}: not JSON ({exc})") from None
-            if not isinstance(item, dict) or item.keys() != {"table", "row"}:
-                raise TransferError(f'line {number}: not a {{"table": ..., "row": ...}} object')
-            table = known.get(item["table"]) if isinstance(item["table"], str) else None
-            if table is None:
-                raise TransferError(f"line {number}: unknown table {item['table']!r}")
-            values = table.values(item["row"], number)
+            table, values = _parse(line, number, known)
             if table is not current or len(rows) >= table.batch:
                 flush()
                 current = table
@@ -338,12 +353,7 @@ def import_(in_stream: Iterable[str]) -> dict[str, int]:
             numbers.append(number)
             counts[table.name] = counts.get(table.name, 0) + 1
         flush()
-        for event_id, parent, number in later_parents:
-            try:
-                with database.atomic():
-                    Event.update(parent=parent).where(Event.id == event_id).execute()
-            except pw.DatabaseError as exc:
-                raise TransferError(f"line {number}: event parent: {_reason(exc)}") from None
+        _link_later_parents(later_parents)
         advance_sequences([t.model for t in known.values()], header.get("sequences") or {})
     dialect().analyze()
     return counts

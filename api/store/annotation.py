@@ -84,80 +84,105 @@ def store_found_events(article: Article, found: list, author: str = AUTHOR) -> l
         _drop_auto_events(writer, article)
         kept = _kept_keys(article)
         stored: dict[str, Event] = {}
-        mentions: list[dict] = []
+        mentions: list[dict | None] = []
         for item in found:
             if (item.type, item.start_date) in kept:
                 continue
-            venue = None
-            if item.venue is not None:
-                venue = resolve_place(
-                    {
-                        "name": item.venue.name,
-                        "aliases": item.venue.aliases,
-                        "country": item.venue.country,
-                        "lat": item.venue.lat,
-                        "lon": item.venue.lon,
-                        "geonames_id": item.venue.geonames_id,
-                    }
-                )[0]
-            now = utcnow()
-            event = Event.create(
-                title=item.title,
-                type=item.type,
-                start_date=item.start_date,
-                end_date=item.end_date,
-                date_precision=item.date_precision,
-                venue=venue,
-                venue_country=venue.country if venue else None,
-                status="auto",
-                confidence=item.confidence,
-                created_at=now,
-                updated_at=now,
-            )
-            stored[item.key] = event
+            event = _create(item, article)
             writer.created(event)
-            EventArticle.create(event=event, article=article)
-            seen: set[int] = set()
-            for found_entity in item.participants:
-                entity, _ = resolve_entity(
-                    {
-                        "name": found_entity.name,
-                        "kind": found_entity.kind,
-                        "country": found_entity.country,
-                        "aliases": found_entity.aliases,
-                    }
-                )
-                if entity.id in seen:
-                    continue
-                seen.add(entity.id)
-                Participant.create(
-                    event=event,
-                    entity=entity,
-                    role=found_entity.role,
-                    position=found_entity.position,
-                )
-                for span in found_entity.mentions:
-                    mentions.append(_mention(article, event, "participant", span, entity.id))
-            slugs = [s for s in dict.fromkeys(item.topics) if s in known_topics]
-            if slugs:
-                EventTopic.insert_many([{"event": event.id, "topic": s} for s in slugs]).execute()
-            for slug in slugs:
-                for span in item.topic_mentions.get(slug, []):
-                    mentions.append(_mention(article, event, "topic", span))
-            mentions.append(_mention(article, event, "date", item.date_mention))
-            mentions.append(_mention(article, event, "type", item.type_mention))
-            mentions.append(_mention(article, event, "title", item.title_mention))
+            stored[item.key] = event
+            mentions += _participants(item, event, article)
+            mentions += _topics(item, event, article, known_topics)
+            mentions += [
+                _mention(article, event, "date", item.date_mention),
+                _mention(article, event, "type", item.type_mention),
+                _mention(article, event, "title", item.title_mention),
+            ]
             if item.venue is not None:
                 mentions.append(_mention(article, event, "venue", item.venue.mention))
-        for item in found:
-            if item.parent_key and item.key in stored and item.parent_key in stored:
-                event = stored[item.key]
-                event.parent = stored[item.parent_key]
-                event.save()
+        _link_parents(found, stored)
         rows = [m for m in mentions if m is not None]
         if rows:
             Mention.insert_many(rows).execute()
     return list(stored.values())
+
+
+def _create(item, article: Article) -> Event:
+    """The event row of a found event, at its resolved venue, reported by ``article``."""
+    venue = None
+    if item.venue is not None:
+        venue = resolve_place(
+            {
+                "name": item.venue.name,
+                "aliases": item.venue.aliases,
+                "country": item.venue.country,
+                "lat": item.venue.lat,
+                "lon": item.venue.lon,
+                "geonames_id": item.venue.geonames_id,
+            }
+        )[0]
+    now = utcnow()
+    event = Event.create(
+        title=item.title,
+        type=item.type,
+        start_date=item.start_date,
+        end_date=item.end_date,
+        date_precision=item.date_precision,
+        venue=venue,
+        venue_country=venue.country if venue else None,
+        status="auto",
+        confidence=item.confidence,
+        created_at=now,
+        updated_at=now,
+    )
+    EventArticle.create(event=event, article=article)
+    return event
+
+
+def _participants(item, event: Event, article: Article) -> list[dict | None]:
+    """Store the found participants, each resolved entity once; their evidence."""
+    seen: set[int] = set()
+    mentions = []
+    for found_entity in item.participants:
+        entity, _ = resolve_entity(
+            {
+                "name": found_entity.name,
+                "kind": found_entity.kind,
+                "country": found_entity.country,
+                "aliases": found_entity.aliases,
+            }
+        )
+        if entity.id in seen:
+            continue
+        seen.add(entity.id)
+        Participant.create(
+            event=event, entity=entity, role=found_entity.role, position=found_entity.position
+        )
+        mentions += [
+            _mention(article, event, "participant", span, entity.id)
+            for span in found_entity.mentions
+        ]
+    return mentions
+
+
+def _topics(item, event: Event, article: Article, known: set[str]) -> list[dict | None]:
+    """Store the found topics the vocabulary knows; their evidence."""
+    slugs = [s for s in dict.fromkeys(item.topics) if s in known]
+    if slugs:
+        EventTopic.insert_many([{"event": event.id, "topic": s} for s in slugs]).execute()
+    return [
+        _mention(article, event, "topic", span)
+        for slug in slugs
+        for span in item.topic_mentions.get(slug, [])
+    ]
+
+
+def _link_parents(found: list, stored: dict[str, Event]) -> None:
+    for item in found:
+        if item.parent_key and item.key in stored and item.parent_key in stored:
+            event = stored[item.key]
+            event.parent = stored[item.parent_key]
+            event.save()
 
 
 def annotate_article(article: Article) -> list[Event]:

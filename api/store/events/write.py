@@ -207,44 +207,8 @@ def write_event(
         if event is None:
             event = Event()
         if replace:
-            data = {
-                "end_date": data["start_date"],
-                "date_precision": "day",
-                "venue": None,
-                "parent_id": None,
-                "participants": [],
-                "topics": [],
-                "articles": [],
-                "confidence": None,
-                **data,
-            }
-        for name in ("title", "type", "start_date", "end_date", "date_precision", "confidence"):
-            if name in data:
-                setattr(event, name, data[name])
-        if event.end_date is None:
-            event.end_date = event.start_date
-        # Callers other than the API (fixtures, tests) may give ISO strings.
-        event.start_date, event.end_date = (
-            dt.date.fromisoformat(d) if isinstance(d, str) else d
-            for d in (event.start_date, event.end_date)
-        )
-        if event.end_date < event.start_date:
-            raise Invalid({"end_date": ["`end_date` is before `start_date`."]})
-        if (event.end_date - event.start_date).days > MAX_EVENT_DAYS:
-            raise Invalid({"end_date": [f"An event lasts at most {MAX_EVENT_DAYS} days."]})
-        if "parent_id" in data:
-            event.parent = data["parent_id"]
-        if "venue" in data:
-            venue = data["venue"]
-            place = (
-                resolve_place(venue)[0]
-                if isinstance(venue, dict)
-                else Place.get_or_none(Place.id == venue)
-            )
-            event.venue = place.id if place else None
-            event.venue_country = place.country if place else None
-        event.status = data.get("status", "reviewed")
-        event.updated_at = utcnow()
+            data = {**_DEFAULTS, "end_date": data["start_date"], **data}
+        _set_fields(event, data)
         event.save()
         if is_new:
             writer.created(event)
@@ -255,6 +219,55 @@ def write_event(
         if "articles" in data:
             _set_articles(event, data["articles"])
     return event
+
+
+# What a field left out of a POST or PUT becomes (``end_date``: the start date).
+_DEFAULTS = {
+    "date_precision": "day",
+    "venue": None,
+    "parent_id": None,
+    "participants": [],
+    "topics": [],
+    "articles": [],
+    "confidence": None,
+}
+
+
+def _set_fields(event: Event, data: dict) -> None:
+    """The event row's own fields from ``data``, its dates checked."""
+    for name in ("title", "type", "start_date", "end_date", "date_precision", "confidence"):
+        if name in data:
+            setattr(event, name, data[name])
+    _check_dates(event)
+    if "parent_id" in data:
+        event.parent = data["parent_id"]
+    if "venue" in data:
+        place = _place(data["venue"])
+        event.venue = place.id if place else None
+        event.venue_country = place.country if place else None
+    event.status = data.get("status", "reviewed")
+    event.updated_at = utcnow()
+
+
+def _check_dates(event: Event) -> None:
+    if event.end_date is None:
+        event.end_date = event.start_date
+    # Callers other than the API (fixtures, tests) may give ISO strings.
+    event.start_date, event.end_date = (
+        dt.date.fromisoformat(d) if isinstance(d, str) else d
+        for d in (event.start_date, event.end_date)
+    )
+    if event.end_date < event.start_date:
+        raise Invalid({"end_date": ["`end_date` is before `start_date`."]})
+    if (event.end_date - event.start_date).days > MAX_EVENT_DAYS:
+        raise Invalid({"end_date": [f"An event lasts at most {MAX_EVENT_DAYS} days."]})
+
+
+def _place(venue: dict | int | None) -> Place | None:
+    """The venue given inline (resolved, or made) or by id."""
+    if isinstance(venue, dict):
+        return resolve_place(venue)[0]
+    return Place.get_or_none(Place.id == venue)
 
 
 def delete_event(event: Event, author: str) -> None:
