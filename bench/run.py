@@ -355,52 +355,89 @@ def run_python(
 ) -> Result:
     """Load from ``connections`` threads, each one keep-alive connection, for ``duration``
     seconds or until ``count`` requests in all; ``paths`` are taken in turn."""
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [0] * connections
-    issued = iter(range(count)) if count is not None else None
-    lock = threading.Lock()
+    budget = _Budget(count)
     deadline = time.perf_counter() + (duration or 1e9)
-
-    def worker(n: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        i = n
-        while time.perf_counter() < deadline:
-            if issued is not None:
-                with lock:
-                    if next(issued, None) is None:
-                        break
-            path = paths[i % len(paths)]
-            i += 1
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                if response.status >= 400:
-                    errors[n] += 1
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                errors[n] += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            latencies[n].append(time.perf_counter() - started)
-        conn.close()
-
+    lanes = [_Lane(port, paths, first=n) for n in range(connections)]
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
+    threads = [threading.Thread(target=lane.run, args=(deadline, budget)) for lane in lanes]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    merged = sorted(x for per in latencies for x in per)
+    merged = sorted(x for lane in lanes for x in lane.latencies)
+    errors = sum(lane.errors for lane in lanes)
+    p50, p90, p99 = (_percentile_ms(merged, q) for q in (0.50, 0.9, 0.99))
+    return Result(len(merged), seconds, p50, p99, errors, {"p90_ms": p90})
 
-    def pct(q: float) -> float:
-        return merged[min(len(merged) - 1, int(q * len(merged)))] * 1000 if merged else 0.0
 
-    return Result(len(merged), seconds, pct(0.50), pct(0.99), sum(errors), {"p90_ms": pct(0.9)})
+class _Budget:
+    """The requests left to send in all, shared by the threads: no limit when ``count`` is
+    ``None``."""
+
+    def __init__(self, count: int | None):
+        self._issued = iter(range(count)) if count is not None else None
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        """One request more, if any is left."""
+        if self._issued is None:
+            return True
+        with self._lock:
+            return next(self._issued, None) is not None
+
+
+@dataclass
+class _Lane:
+    """One thread's keep-alive connection and what it measured. Lanes start at different
+    paths (``first``), so that together they load every path from the start."""
+
+    port: int
+    paths: list[str]
+    first: int
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    def run(self, deadline: float, budget: _Budget) -> None:
+        conn = _connect(self.port)
+        i = self.first
+        while time.perf_counter() < deadline and budget.take():
+            path = self.paths[i % len(self.paths)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                failed = _get(conn, path)
+            except (OSError, http.client.HTTPException):
+                # A broken connection: counted, not timed, and replaced.
+                self.errors += 1
+                conn.close()
+                conn = _connect(self.port)
+                continue
+            if failed:
+                self.errors += 1
+            self.latencies.append(time.perf_counter() - started)
+        conn.close()
+
+
+def _connect(port: int) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+
+def _get(conn: http.client.HTTPConnection, path: str) -> bool:
+    """GET ``path`` on ``conn`` and read the answer; true when it is an error status. A
+    connection the server closes is closed here too (``http.client`` opens it again)."""
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    failed = response.status >= 400
+    if response.getheader("Connection", "").lower() == "close":
+        conn.close()
+    return failed
+
+
+def _percentile_ms(ordered: list[float], q: float) -> float:
+    """The ``q`` quantile of ``ordered`` seconds, in milliseconds (0 when there are none)."""
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
 # --- Memory ------------------------------------------------------------------------

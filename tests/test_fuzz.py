@@ -94,81 +94,112 @@ def _too_long(start, end) -> bool:
 
 def load(app, base_url=None, **extra):
     """The document, over the WSGI transport (or over HTTP at ``base_url``), with the hooks."""
+    schema = _document(app, base_url, extra)
+
+    # Rules between two fields that JSON Schema cannot state are taught to the generator
+    # with schemathesis' filter hooks (test_hostile_input checks the server refuses them).
+    # Registered by name, one closure per schema, as hooks of this schema alone.
+    @schema.hook
+    def filter_query(ctx, query):
+        return _keeps_query(query)
+
+    @schema.hook
+    def filter_body(ctx, body):
+        return _keeps_body(ctx, body)
+
+    stored = _stored_ids(app)
+
+    @schema.hook
+    def map_body(ctx, body):
+        return _with_stored_ids(body, stored)
+
+    return schema
+
+
+def _document(app, base_url, extra: dict):
+    """The document read with the checks' settings and ``extra``."""
     # The editor key as the document's own `bearerAuth`, so the auth checks know to vary it.
     auth = {"openapi": {"bearerAuth": {"bearer": KEYS["editor"]}}}
     config = SchemathesisConfig.from_dict({**CHECKS, "auth": auth, **extra})
     if base_url is None:
-        schema = schemathesis.openapi.from_wsgi("/openapi.json", app, config=config)
-    else:
-        schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json", config=config)
+        return schemathesis.openapi.from_wsgi("/openapi.json", app, config=config)
+    return schemathesis.openapi.from_url(f"{base_url}/openapi.json", config=config)
 
-    # Rules between two fields that JSON Schema cannot state are taught to the generator
-    # with schemathesis' filter hooks (test_hostile_input checks the server refuses them):
-    # `to` not before `from`, `end_date` not before `start_date` nor more than
-    # MAX_EVENT_DAYS after it, an entity listed once. A PATCH moves both dates or neither:
-    # one alone is checked against the stored other, which the fuzzer cannot know
-    # (test_events: test_patch_end_before_stored_start_is_422).
-    @schema.hook
-    def filter_query(ctx, query):
-        if not query:
-            return True
-        return not (OPAQUE & set(query) or _before(query.get("from"), query.get("to")))
 
-    @schema.hook
-    def filter_body(ctx, body):
-        if not isinstance(body, dict):
-            return True
-        start, end = body.get("start_date"), body.get("end_date")
-        if _before(start, end) or _too_long(start, end):
-            return False
-        patch = ctx.operation is not None and ctx.operation.method.lower() == "patch"
-        if patch and ("start_date" in body) != ("end_date" in body):
-            return False
-        refs = [
-            repr(p.get("entity")) for p in body.get("participants") or [] if isinstance(p, dict)
-        ]
-        return len(refs) == len(set(refs))
+def _keeps_query(query) -> bool:
+    """`to` not before `from`; no opaque token (a made-up one is rightly refused)."""
+    if not query:
+        return True
+    return not (OPAQUE & set(query) or _before(query.get("from"), query.get("to")))
 
-    # Ids in a body name stored rows (a made-up one is rightly a 422 naming the field): draw
-    # them from what the seeded store holds. A parent is left out: any could close a loop.
+
+def _keeps_body(ctx, body) -> bool:
+    """`end_date` not before `start_date` nor more than MAX_EVENT_DAYS after it, an entity
+    listed once. A PATCH moves both dates or neither: one alone is checked against the
+    stored other, which the fuzzer cannot know (test_events:
+    test_patch_end_before_stored_start_is_422)."""
+    if not isinstance(body, dict):
+        return True
+    start, end = body.get("start_date"), body.get("end_date")
+    if _before(start, end) or _too_long(start, end):
+        return False
+    if _patches_one_date(ctx, body):
+        return False
+    refs = [repr(p.get("entity")) for p in body.get("participants") or [] if isinstance(p, dict)]
+    return len(refs) == len(set(refs))
+
+
+def _patches_one_date(ctx, body: dict) -> bool:
+    patch = ctx.operation is not None and ctx.operation.method.lower() == "patch"
+    return patch and ("start_date" in body) != ("end_date" in body)
+
+
+def _stored_ids(app) -> dict[str, list[int]]:
+    """The ids of the rows a body may name, by kind: what the seeded store holds."""
     with app.app_context():
-        stored = {
+        return {
             "entity": [e.id for e in Entity.select(Entity.id)],
             "place": [p.id for p in Place.select(Place.id)],
             "article": [a.id for a in Article.select(Article.id)],
         }
 
-    def pick(kind, value):
-        ids = stored[kind]
-        if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value):
-            return ids[int(value) % len(ids)] if ids else value
-        return value
 
-    @schema.hook
-    def map_body(ctx, body):
-        if not isinstance(body, dict):
-            return body
-        if "parent_id" in body:
-            body["parent_id"] = None
-        if "venue" in body:
-            body["venue"] = pick("place", body["venue"])
-        if isinstance(body.get("articles"), list):
-            body["articles"] = sorted({pick("article", a) for a in body["articles"]})
-        participants = body.get("participants")
-        if isinstance(participants, list):
-            seen, kept = set(), []
-            for participant in participants:
-                if isinstance(participant, dict):
-                    participant["entity"] = pick("entity", participant.get("entity"))
-                    key = repr(participant["entity"])
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                kept.append(participant)
-            body["participants"] = kept
+def _with_stored_ids(body, stored: dict[str, list[int]]):
+    """``body`` with its ids of rows drawn from ``stored`` (a made-up one is rightly a 422
+    naming the field). A parent is left out: any could close a loop."""
+    if not isinstance(body, dict):
         return body
+    if "parent_id" in body:
+        body["parent_id"] = None
+    if "venue" in body:
+        body["venue"] = _pick(stored["place"], body["venue"])
+    if isinstance(body.get("articles"), list):
+        body["articles"] = sorted({_pick(stored["article"], a) for a in body["articles"]})
+    participants = body.get("participants")
+    if isinstance(participants, list):
+        body["participants"] = _participants_once(participants, stored["entity"])
+    return body
 
-    return schema
+
+def _pick(ids: list[int], value):
+    """A whole number as one of ``ids`` (by its remainder); anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value):
+        return ids[int(value) % len(ids)] if ids else value
+    return value
+
+
+def _participants_once(participants: list, entity_ids: list[int]) -> list:
+    """The participants with stored entities, each entity once (the first kept)."""
+    seen, kept = set(), []
+    for participant in participants:
+        if isinstance(participant, dict):
+            participant["entity"] = _pick(entity_ids, participant.get("entity"))
+            key = repr(participant["entity"])
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(participant)
+    return kept
 
 
 def _cases():

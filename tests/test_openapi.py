@@ -106,34 +106,52 @@ def test_every_contract_operation_is_documented(spec):
 def test_every_operation_has_summary_description_success_and_problem_errors(spec):
     missing = []
     for path, method, operation in operations(spec):
-        where = f"{method.upper()} {path}"
-        if not operation.get("summary"):
-            missing.append(f"{where}: no summary")
-        if not operation.get("description"):
-            missing.append(f"{where}: no description")
-        responses = resolve(spec, operation["responses"])
-        if not any(re.fullmatch(r"2\d\d", code) for code in responses):
-            missing.append(f"{where}: no 2xx response")
-        errors = {
-            code: response
-            for code, response in responses.items()
-            if code == "default" or code.startswith(("4", "5"))
-        }
-        if not any(code.startswith("4") for code in errors):
-            missing.append(f"{where}: no 4xx response")
-        for code, response in errors.items():
-            content = response.get("content")
-            if not content or set(content) != {PROBLEM}:
-                missing.append(f"{where} {code}: content {sorted(content or {})}")
-            elif content[PROBLEM]["schema"] != resolve(
-                spec, spec["components"]["schemas"]["Problem"]
-            ):
-                missing.append(f"{where} {code}: not the Problem schema")
-        if "requestBody" in operation:
-            for status in ("400", "413", "415", "422"):
-                if status not in responses:
-                    missing.append(f"{where}: takes a body but documents no {status}")
+        missing += operation_gaps(spec, f"{method.upper()} {path}", operation)
     assert missing == []
+
+
+def operation_gaps(spec: dict, where: str, operation: dict) -> list[str]:
+    """What ``operation`` (``where``) lacks: a summary, a description, a 2xx and a 4xx
+    response, problem documents for its errors, and the errors of a body if it takes one."""
+    missing = []
+    if not operation.get("summary"):
+        missing.append(f"{where}: no summary")
+    if not operation.get("description"):
+        missing.append(f"{where}: no description")
+    responses = resolve(spec, operation["responses"])
+    if not any(re.fullmatch(r"2\d\d", code) for code in responses):
+        missing.append(f"{where}: no 2xx response")
+    errors = {
+        code: response
+        for code, response in responses.items()
+        if code == "default" or code.startswith(("4", "5"))
+    }
+    if not any(code.startswith("4") for code in errors):
+        missing.append(f"{where}: no 4xx response")
+    for code, response in errors.items():
+        missing += problem_gaps(spec, f"{where} {code}", response)
+    if "requestBody" in operation:
+        missing += body_gaps(where, responses)
+    return missing
+
+
+def body_gaps(where: str, responses: dict) -> list[str]:
+    """The refusals of a body an operation taking one must document."""
+    return [
+        f"{where}: takes a body but documents no {status}"
+        for status in ("400", "413", "415", "422")
+        if status not in responses
+    ]
+
+
+def problem_gaps(spec: dict, where: str, response: dict) -> list[str]:
+    """An error ``response`` that is not a problem document of the Problem schema."""
+    content = response.get("content")
+    if not content or set(content) != {PROBLEM}:
+        return [f"{where}: content {sorted(content or {})}"]
+    if content[PROBLEM]["schema"] != resolve(spec, spec["components"]["schemas"]["Problem"]):
+        return [f"{where}: not the Problem schema"]
+    return []
 
 
 def test_the_event_example_is_the_seeds_vienna_meeting(seeded, spec):
@@ -321,6 +339,27 @@ def shown_example(spec: dict, schema: dict, depth: int = 0):
     assert depth < 30, "the schema nests too deeply to sample"
     if "$ref" in schema and "example" not in schema:
         schema = resolve(spec, schema)
+    stated = stated_example(schema)
+    if stated is not NOT_STATED:
+        return stated
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return shown_example(spec, options[0], depth + 1)
+    kind = schema_type(schema)
+    if kind == "object" or "properties" in schema:
+        return shown_object(spec, schema, depth)
+    if kind == "array":
+        return [shown_example(spec, schema.get("items", {}), depth + 1)]
+    return MADE_UP
+
+
+NOT_STATED = object()  # a schema without an example of its own (None may be one)
+
+
+def stated_example(schema: dict):
+    """The value ``schema`` gives itself, in the order Swagger UI takes them; else
+    ``NOT_STATED``."""
     for key in ("example", "const", "default"):
         if key in schema:
             return schema[key]
@@ -328,25 +367,28 @@ def shown_example(spec: dict, schema: dict, depth: int = 0):
         return schema["examples"][0]
     if "enum" in schema:
         return schema["enum"][0]
-    for key in ("oneOf", "anyOf"):
-        if key in schema:
-            options = [s for s in schema[key] if s.get("type") != "null"]
-            return shown_example(spec, options[0], depth + 1)
+    return NOT_STATED
+
+
+def schema_type(schema: dict):
+    """The ``type`` of ``schema``, the first that is not ``null`` when it lists several."""
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next(k for k in kind if k != "null")
-    if kind == "object" or "properties" in schema:
-        example = {
-            name: shown_example(spec, prop, depth + 1)
-            for name, prop in (schema.get("properties") or {}).items()
-        }
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
-            example["additionalProp1"] = shown_example(spec, extra, depth + 1)
-        return example
-    if kind == "array":
-        return [shown_example(spec, schema.get("items", {}), depth + 1)]
-    return MADE_UP
+    return kind
+
+
+def shown_object(spec: dict, schema: dict, depth: int) -> dict:
+    """An object's example: each property's, and one ``additionalProp1`` when it allows
+    others (as Swagger UI shows them)."""
+    example = {
+        name: shown_example(spec, prop, depth + 1)
+        for name, prop in (schema.get("properties") or {}).items()
+    }
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict):
+        example["additionalProp1"] = shown_example(spec, extra, depth + 1)
+    return example
 
 
 def placeholders(example, where: str = "") -> list[str]:

@@ -52,38 +52,73 @@ class FieldErrors(Problem):
         super().__init__(422, detail or f"Invalid fields: {fields}.", errors=errors)
 
 
+# The request locations webargs names at the top of its messages (see ``flatten``).
+PARAMETER_LOCATIONS = ("query", "path", "headers")
+BODY_LOCATIONS = ("json", "form")
+
+
 def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
     """Flatten marshmallow/webargs nested messages into ``{"a.0.b": [...]}``.
 
     The request location (``json``, ``query``, ``path``) is dropped: a field's
     name says where it is.
     """
-    out: dict[str, list[str]] = {}
     if isinstance(messages, dict):
-        for key, value in messages.items():
-            key = str(key)
-            if not prefix and key in ("query", "path", "headers"):
-                # A parameter is named as it is written, without list positions.
-                for path, texts in flatten(value, "").items():
-                    out.setdefault(path.split(".")[0], []).extend(texts)
-                continue
-            if not prefix and key in ("json", "form"):
-                out.update(flatten(value, ""))
-                continue
-            path = f"{prefix}.{key}" if prefix else key
-            if key == "_schema":
-                path = prefix or "body"
-            out.update(flatten(value, path))
-    elif isinstance(messages, list | tuple):
-        if all(isinstance(m, str) for m in messages):
-            out.setdefault(prefix or "body", []).extend(messages)
+        return _flatten_fields(messages, prefix)
+    if isinstance(messages, list | tuple):
+        return _flatten_list(messages, prefix)
+    return {prefix or "body": [str(messages)]}
+
+
+def _flatten_fields(messages: dict, prefix: str) -> dict[str, list[str]]:
+    """A dict of messages: each key a field below ``prefix`` (or, at the top, a location).
+
+    A later path replaces an earlier same one (``update``); a parameter's messages are
+    added to those before them.
+    """
+    out: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        key = str(key)
+        if not prefix and key in PARAMETER_LOCATIONS:
+            _extend(out, _parameter_messages(value))
+        elif not prefix and key in BODY_LOCATIONS:
+            out.update(flatten(value, ""))
         else:
-            for item in messages:
-                for key, value in flatten(item, prefix).items():
-                    out.setdefault(key, []).extend(value)
-    else:
-        out.setdefault(prefix or "body", []).append(str(messages))
+            out.update(flatten(value, _field_path(prefix, key)))
     return out
+
+
+def _parameter_messages(messages) -> dict[str, list[str]]:
+    """A location's parameters, each named as it is written: without list positions."""
+    out: dict[str, list[str]] = {}
+    for path, texts in flatten(messages, "").items():
+        out.setdefault(path.split(".")[0], []).extend(texts)
+    return out
+
+
+def _field_path(prefix: str, key: str) -> str:
+    """The dotted path of ``key`` below ``prefix``; ``_schema`` (the object's own messages)
+    is the object itself, the body at the top."""
+    if key == "_schema":
+        return prefix or "body"
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _flatten_list(messages: list | tuple, prefix: str) -> dict[str, list[str]]:
+    """Texts are the messages of ``prefix``; anything else is flattened item by item, at
+    the same path, the messages of a path added in order."""
+    if all(isinstance(m, str) for m in messages):
+        return {prefix or "body": list(messages)}
+    out: dict[str, list[str]] = {}
+    for item in messages:
+        _extend(out, flatten(item, prefix))
+    return out
+
+
+def _extend(out: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    """Add the messages of ``more`` to those of the same paths in ``out``."""
+    for path, texts in more.items():
+        out.setdefault(path, []).extend(texts)
 
 
 def problem_response(status: int, detail: str, *, errors=None, headers=None, **extra):

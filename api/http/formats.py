@@ -176,75 +176,107 @@ def event_jsonld(
     }
     venue = e.get("venue")
     if venue:
-        place: dict = {
-            "@type": "Place",
-            "@id": f"{base}/v1/places/{venue['id']}",
-            "name": venue["name"],
-        }
-        if venue.get("aliases"):
-            place["alternateName"] = venue["aliases"]
-        if geonames.get(venue["id"]):
-            place["sameAs"] = GEONAMES.format(geonames[venue["id"]])
-        if venue.get("country"):
-            place["address"] = {"@type": "PostalAddress", "addressCountry": venue["country"]}
-        if venue.get("lat") is not None and venue.get("lon") is not None:
-            place["geo"] = {
-                "@type": "GeoCoordinates",
-                "latitude": venue["lat"],
-                "longitude": venue["lon"],
-            }
-        node["location"] = place
-    attendees = []
-    for p in e["participants"]:
-        entity = p["entity"]
-        url = f"{base}/v1/entities/{entity['id']}"
-        who: dict = {"@type": SCHEMA_TYPES.get(entity["kind"], "Organization"), "@id": url}
-        if entity["kind"] == "country":
-            who = {"@type": "GovernmentOrganization", "@id": f"{url}#government"}
-            country = {"@type": "Country", "@id": url, "name": entity["name"]}
-            if entity.get("country"):
-                country["identifier"] = entity["country"]
-            who["areaServed"] = country
-        who["name"] = entity["name"]
-        if entity.get("aliases"):
-            who["alternateName"] = entity["aliases"]
-        if wikidata.get(entity["id"]):
-            # The Wikidata item is the country's (areaServed), or the person's or body's.
-            who.get("areaServed", who)["sameAs"] = WIKIDATA + wikidata[entity["id"]]
-        if entity["kind"] == "person" and p.get("position"):
-            who["jobTitle"] = p["position"]
-        if entity["kind"] == "person" and entity.get("country"):
-            who["nationality"] = {"@type": "Country", "identifier": entity["country"]}
-        attendees.append(who)
+        node["location"] = _jsonld_place(venue, base, geonames)
+    attendees = [_jsonld_attendee(p, base, wikidata) for p in e["participants"]]
     if attendees:
         node["attendee"] = attendees
     if e["topics"]:
-        node["about"] = [
-            {
-                "@type": "DefinedTerm",
-                "@id": f"{base}/v1/topics/{t['slug']}",
-                "termCode": t["slug"],
-                "name": t["label"],
-                "inDefinedTermSet": f"{base}/v1/topics",
-            }
-            for t in e["topics"]
-        ]
+        node["about"] = [_jsonld_topic(t, base) for t in e["topics"]]
+    _add_jsonld_family(node, e, base, children)
+    if e["articles"]:
+        node["subjectOf"] = [_jsonld_article(a, base) for a in e["articles"]]
+    return node
+
+
+def _jsonld_place(venue: dict, base: str, geonames: dict[int, int]) -> dict:
+    """The venue as a schema.org ``Place``."""
+    place: dict = {
+        "@type": "Place",
+        "@id": f"{base}/v1/places/{venue['id']}",
+        "name": venue["name"],
+    }
+    if venue.get("aliases"):
+        place["alternateName"] = venue["aliases"]
+    if geonames.get(venue["id"]):
+        place["sameAs"] = GEONAMES.format(geonames[venue["id"]])
+    if venue.get("country"):
+        place["address"] = {"@type": "PostalAddress", "addressCountry": venue["country"]}
+    if venue.get("lat") is not None and venue.get("lon") is not None:
+        place["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": venue["lat"],
+            "longitude": venue["lon"],
+        }
+    return place
+
+
+def _jsonld_attendee(p: dict, base: str, wikidata: dict[int, str]) -> dict:
+    """A participant as an ``attendee``: a Person, an Organization, or a country's
+    GovernmentOrganization (see ``SCHEMA_TYPES``)."""
+    entity = p["entity"]
+    url = f"{base}/v1/entities/{entity['id']}"
+    if entity["kind"] == "country":
+        who = _jsonld_government(entity, url)
+    else:
+        who = {"@type": SCHEMA_TYPES.get(entity["kind"], "Organization"), "@id": url}
+    who["name"] = entity["name"]
+    if entity.get("aliases"):
+        who["alternateName"] = entity["aliases"]
+    if wikidata.get(entity["id"]):
+        # The Wikidata item is the country's (areaServed), or the person's or body's.
+        who.get("areaServed", who)["sameAs"] = WIKIDATA + wikidata[entity["id"]]
+    if entity["kind"] == "person":
+        _add_jsonld_person(who, p, entity)
+    return who
+
+
+def _jsonld_government(entity: dict, url: str) -> dict:
+    """A country's government (its own id, a fragment of the entity's), serving the
+    Country itself."""
+    country = {"@type": "Country", "@id": url, "name": entity["name"]}
+    if entity.get("country"):
+        country["identifier"] = entity["country"]
+    return {"@type": "GovernmentOrganization", "@id": f"{url}#government", "areaServed": country}
+
+
+def _add_jsonld_person(who: dict, p: dict, entity: dict) -> None:
+    """A person's position in the event and nationality."""
+    if p.get("position"):
+        who["jobTitle"] = p["position"]
+    if entity.get("country"):
+        who["nationality"] = {"@type": "Country", "identifier": entity["country"]}
+
+
+def _jsonld_topic(t: dict, base: str) -> dict:
+    return {
+        "@type": "DefinedTerm",
+        "@id": f"{base}/v1/topics/{t['slug']}",
+        "termCode": t["slug"],
+        "name": t["label"],
+        "inDefinedTermSet": f"{base}/v1/topics",
+    }
+
+
+def _jsonld_event_ref(base: str, event_id: int) -> dict:
+    return {"@type": "Event", "@id": f"{base}/v1/events/{event_id}"}
+
+
+def _add_jsonld_family(node: dict, e: dict, base: str, children) -> None:
+    """The event's parent (``superEvent``) and children (``subEvent``)."""
     if e.get("parent_id"):
-        node["superEvent"] = {"@type": "Event", "@id": f"{base}/v1/events/{e['parent_id']}"}
+        node["superEvent"] = _jsonld_event_ref(base, e["parent_id"])
     subs = (children or {}).get(e["id"])
     if subs:
-        node["subEvent"] = [{"@type": "Event", "@id": f"{base}/v1/events/{i}"} for i in subs]
-    if e["articles"]:
-        node["subjectOf"] = [
-            {
-                "@type": "NewsArticle",
-                "@id": f"{base}/v1/articles/{a['id']}",
-                "headline": a["title"],
-                "datePublished": _text(a["published_at"]),
-            }
-            for a in e["articles"]
-        ]
-    return node
+        node["subEvent"] = [_jsonld_event_ref(base, i) for i in subs]
+
+
+def _jsonld_article(a: dict, base: str) -> dict:
+    return {
+        "@type": "NewsArticle",
+        "@id": f"{base}/v1/articles/{a['id']}",
+        "headline": a["title"],
+        "datePublished": _text(a["published_at"]),
+    }
 
 
 def events_jsonld(

@@ -160,30 +160,13 @@ def ingest(
 ) -> Summary:
     """Store every article under ``paths``; annotate them unless ``annotate`` is false."""
     summary = Summary()
-    items: list[Item] = []
-    seen: set[str] = set()
-    for path in discover(paths, summary):
-        for item in read_file(path, summary):
-            key = content_hash(item.data.get("source"), item.data["title"], item.data["body"])
-            if key in seen or _is_stored(item.data):
-                summary.skipped += 1
-                continue
-            seen.add(key)
-            items.append(item)
-
+    items = _new_items(paths, summary)
     bar = tqdm(total=len(items), unit="article", disable=not progress, dynamic_ncols=True)
-    pool = None
-    if annotate and workers > 1 and len(items) > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    pool = _annotation_pool(items, annotate=annotate, workers=workers)
     try:
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
-            if not annotate:
-                results = [(None, None)] * len(batch)
-            elif pool is not None:
-                results = list(pool.map(_annotate, [item.data for item in batch]))
-            else:
-                results = [_annotate(item.data) for item in batch]
+            results = _annotate_batch(batch, annotate=annotate, pool=pool)
             for item, (found, error) in zip(batch, results, strict=True):
                 if error:
                     summary.fail(item.origin, error)
@@ -195,3 +178,40 @@ def ingest(
         if pool is not None:
             pool.shutdown()
     return summary
+
+
+def _new_items(paths: Iterable[str], summary: Summary) -> list[Item]:
+    """Every article under ``paths`` not stored yet, each once (by content): all are read
+    before any is annotated, so the progress bar knows its total."""
+    items: list[Item] = []
+    seen: set[str] = set()
+    for path in discover(paths, summary):
+        for item in read_file(path, summary):
+            key = content_hash(item.data.get("source"), item.data["title"], item.data["body"])
+            if key in seen or _is_stored(item.data):
+                summary.skipped += 1
+                continue
+            seen.add(key)
+            items.append(item)
+    return items
+
+
+def _annotation_pool(
+    items: list[Item], *, annotate: bool, workers: int
+) -> ProcessPoolExecutor | None:
+    """Worker processes for the annotation, when it is asked for and worth them (more than
+    one worker and more than one article); else ``None``, to annotate here."""
+    if annotate and workers > 1 and len(items) > 1:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    return None
+
+
+def _annotate_batch(
+    batch: list[Item], *, annotate: bool, pool: ProcessPoolExecutor | None
+) -> list[tuple[list | None, str | None]]:
+    """``(events, error)`` for each item of ``batch`` (``(None, None)`` when not annotating)."""
+    if not annotate:
+        return [(None, None)] * len(batch)
+    if pool is not None:
+        return list(pool.map(_annotate, [item.data for item in batch]))
+    return [_annotate(item.data) for item in batch]
