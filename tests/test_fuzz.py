@@ -22,7 +22,8 @@ from schemathesis.engine import Status, events
 from werkzeug.serving import make_server
 
 from api import create_app
-from api.store.models import MAX_EVENT_DAYS, Article, Entity, Place
+from api.store import names
+from api.store.models import MAX_EVENT_DAYS, Article, Entity, EntityName, Place
 
 FUZZ = settings(
     max_examples=20,
@@ -159,6 +160,7 @@ def _stored_ids(app) -> dict[str, list[int]]:
     with app.app_context():
         return {
             "entity": [e.id for e in Entity.select(Entity.id)],
+            "entity_keys": _entity_keys(),
             "place": [p.id for p in Place.select(Place.id)],
             "article": [a.id for a in Article.select(Article.id)],
         }
@@ -177,7 +179,9 @@ def _with_stored_ids(body, stored: dict[str, list[int]]):
         body["articles"] = sorted({_pick(stored["article"], a) for a in body["articles"]})
     participants = body.get("participants")
     if isinstance(participants, list):
-        body["participants"] = _participants_once(participants, stored["entity"])
+        body["participants"] = _participants_once(
+            participants, stored["entity"], stored["entity_keys"]
+        )
     return body
 
 
@@ -188,16 +192,49 @@ def _pick(ids: list[int], value):
     return value
 
 
-def _participants_once(participants: list, entity_ids: list[int]) -> list:
-    """The participants with stored entities, each entity once (the first kept)."""
-    seen, kept = set(), []
+def _entity_keys() -> list[tuple[int, str, set[str]]]:
+    """(id, kind, full name keys) of every stored entity, as the resolver matches them."""
+    keys: dict[int, set[str]] = {}
+    rows = EntityName.select(EntityName.entity, EntityName.key).where(EntityName.full).tuples()
+    for entity_id, key in rows:
+        keys.setdefault(entity_id, set()).add(key)
+    kinds = dict(Entity.select(Entity.id, Entity.kind).tuples())
+    return [(repr(i), kinds[i], k) for i, k in sorted(keys.items())]
+
+
+def _resolves_to(entity, known: list[tuple[object, str, set[str]]]) -> set:
+    """Which of ``known`` (key, kind, full keys) the inline ``entity`` would resolve to, by
+    the rule of api.store.resolve: a whole-name key, or a skeleton of the other script."""
+    if not isinstance(entity, dict) or not isinstance(entity.get("name"), str):
+        return set()
+    given = [entity["name"].strip()]
+    given += [a for a in entity.get("aliases") or [] if isinstance(a, str) and a.strip()]
+    probes = names.exact_keys(given) | names.cross_script(names.skeleton_keys(given))
+    return {key for key, kind, full in known if kind == entity.get("kind") and probes & full}
+
+
+def _participants_once(participants: list, entity_ids: list[int], stored_keys: list) -> list:
+    """The participants with stored entities, each entity once (the first kept).
+
+    An inline entity is the same as another when the store would resolve it to
+    that one: a stored entity (named by id elsewhere in the body) or an inline
+    one given before it (which the write stores first).
+    """
+    seen: set = set()
+    inline: list[tuple[object, str, set[str]]] = []
+    kept = []
     for participant in participants:
         if isinstance(participant, dict):
             participant["entity"] = _pick(entity_ids, participant.get("entity"))
-            key = repr(participant["entity"])
-            if key in seen:
+            entity = participant["entity"]
+            same = {repr(entity)} | _resolves_to(entity, [*stored_keys, *inline])
+            if same & seen:
                 continue
-            seen.add(key)
+            seen |= same
+            if isinstance(entity, dict) and isinstance(entity.get("name"), str):
+                given = [entity["name"].strip(), *(entity.get("aliases") or [])]
+                full = names.full_keys([g for g in given if isinstance(g, str) and g.strip()])
+                inline.append((repr(entity), entity.get("kind"), full))
         kept.append(participant)
     return kept
 
