@@ -10,10 +10,17 @@ from api.http.blueprint import Blueprint
 from api.http.errors import Problem
 from api.http.pagination import page
 from api.store.db import database
-from api.store.models import API_ROLES, ApiKey
+from api.store.models import ApiKey
 from api.store.order import Order
 from schemas.common import aware
-from schemas.keys import KeyCreatedSchema, KeyListArgs, KeyPageSchema, KeySchema, KeyWriteSchema
+from schemas.keys import (
+    API_ROLES,
+    KeyCreatedSchema,
+    KeyListArgs,
+    KeyPageSchema,
+    KeySchema,
+    KeyWriteSchema,
+)
 
 blp = Blueprint(
     "keys",

@@ -2,9 +2,10 @@
 
 from marshmallow import Schema, fields, validate
 
-from api.store.models import API_ROLES
 from schemas.common import PageArgs, Strict, Text, enum_doc, envelope
 
+# The roles of API keys, each allowed what the one before it is and more.
+API_ROLES = ("reader", "editor", "admin")
 ROLE_MEANINGS = {
     "reader": "may read (needed only where reads are not public)",
     "editor": "may also write articles, events, entities and places",

@@ -16,7 +16,8 @@ import secrets
 from flask import current_app, g, has_request_context, request
 
 from api.http.errors import Problem
-from api.store.models import API_ROLES, ApiKey, utcnow
+from api.store.models import ApiKey, utcnow
+from schemas.keys import API_ROLES
 
 TOKEN_PREFIX = "ann_"
 PREFIX_LENGTH = 12  # "ann_" and 8 characters: enough to tell keys apart in a list

@@ -268,9 +268,6 @@ class Mention(BaseModel):
         )
 
 
-API_ROLES = ("reader", "editor", "admin")
-
-
 class ApiKey(BaseModel):
     """A client's key: only its SHA-256 is kept; ``prefix`` (not secret) names it in lists."""
 
