@@ -10,7 +10,8 @@ import datetime as dt
 import threading
 from typing import TYPE_CHECKING
 
-from annotator.model import EVENT_TYPES, FoundEntity, FoundEvent, FoundPlace, Span
+from annotator.model import FoundEntity, FoundEvent, FoundPlace, Span
+from annotator.vocabulary import EVENT_TYPES
 
 if TYPE_CHECKING:
     from annotator.pipeline import Annotator

@@ -22,20 +22,24 @@ RU_MONTHS = {
     "ноябр": 11,
     "декабр": 12,
 }
-EN_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
+EN_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+# Keyed by the first three letters: every English form of a month starts with them.
+EN_MONTHS = {name[:3]: number for number, name in enumerate(EN_MONTH_NAMES, start=1)}
+# Written with a full stop ("Oct. 9"); "May" is never shortened.
+EN_MONTH_ABBREVIATIONS = (*(name[:3] for name in EN_MONTH_NAMES if len(name) > 3), "sept")
 RU_WEEKDAYS = {
     "понедельник": 0,
     "вторник": 1,
@@ -161,7 +165,7 @@ RU_RELATIVE = re.compile(
 )
 EN_RELATIVE = re.compile(
     r"\b(?P<word>today|yesterday|tomorrow)\b|"
-    r"\b(?:on\s+|last\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    r"\b(?:on\s+|last\s+)?(?P<wd>" + "|".join(day.title() for day in EN_WEEKDAYS) + r")\b",
     re.I,
 )
 

@@ -228,93 +228,120 @@ def score_article(article: GoldArticle, events: list[FoundEvent]) -> ArticleScor
     acc = {f: Accuracy() for f in ACC_FIELDS}
     missed: dict[str, list] = {}
     extra: dict[str, list] = {}
+    _score_persons(_gold_people(article), _system_people(events), prf["persons"], missed, extra)
+    gold_countries = {c for ev in article.events for c in ev.get("countries", [])}
+    system_countries = {
+        p.country for ev in events for p in ev.participants if p.kind == "country" and p.country
+    }
+    _score_set("countries", gold_countries, system_countries, prf, missed, extra)
+    gold_topics = {t for ev in article.events for t in ev.get("topics", [])}
+    system_topics = {t for ev in events for t in ev.topics}
+    _score_set("topics", gold_topics, system_topics, prf, missed, extra)
+    for ev in article.events:
+        _score_venue(ev, events, acc["venue"], missed)
+        _score_date(ev, events, acc["date"], missed)
+    phantom = len(events) if not article.events else 0
+    return ArticleScore(article.id, article.split, prf, acc, phantom, missed, extra)
 
-    # persons
-    gold_people: list[set[str]] = []
+
+def _gold_people(article: GoldArticle) -> list[set[str]]:
+    """The gold persons of an article: spellings lists that share a spelling are one person."""
+    people: list[set[str]] = []
     for ev in article.events:
         for spellings in ev.get("persons", []):
             names = {_norm(s) for s in spellings}
-            for known in gold_people:
+            for known in people:
                 if known & names:
                     known |= names
                     break
             else:
-                gold_people.append(set(names))
-    system_people: dict[str, set[str]] = {}
+                people.append(set(names))
+    return people
+
+
+def _system_people(events: list[FoundEvent]) -> dict[str, set[str]]:
+    """The extracted persons of an article: name → every spelling (name and aliases)."""
+    people: dict[str, set[str]] = {}
     for ev in events:
         for p in ev.participants:
             if p.kind == "person":
-                system_people.setdefault(_norm(p.name), set()).update(
+                people.setdefault(_norm(p.name), set()).update(
                     {_norm(p.name), *(_norm(a) for a in p.aliases)}
                 )
+    return people
+
+
+def _score_persons(
+    gold_people: list[set[str]],
+    system_people: dict[str, set[str]],
+    counts: Counts,
+    missed: dict[str, list],
+    extra: dict[str, list],
+) -> None:
+    """Each gold person found counts once; each system person matching no gold one is a
+    false positive."""
     matched_gold = set()
     for name, forms in system_people.items():
         hit = next((i for i, g in enumerate(gold_people) if g & forms), None)
         if hit is None:
-            prf["persons"].fp += 1
+            counts.fp += 1
             extra.setdefault("persons", []).append(name)
         elif hit in matched_gold:
             continue  # a second system entity for one gold person: not counted twice
         else:
             matched_gold.add(hit)
-            prf["persons"].tp += 1
+            counts.tp += 1
     for i, g in enumerate(gold_people):
         if i not in matched_gold:
-            prf["persons"].fn += 1
+            counts.fn += 1
             missed.setdefault("persons", []).append(sorted(g)[0])
 
-    # countries and topics
-    for fname, gold_set, sys_set in (
-        (
-            "countries",
-            {c for ev in article.events for c in ev.get("countries", [])},
-            {
-                p.country
-                for ev in events
-                for p in ev.participants
-                if p.kind == "country" and p.country
-            },
-        ),
-        (
-            "topics",
-            {t for ev in article.events for t in ev.get("topics", [])},
-            {t for ev in events for t in ev.topics},
-        ),
-    ):
-        prf[fname].tp += len(gold_set & sys_set)
-        prf[fname].fp += len(sys_set - gold_set)
-        prf[fname].fn += len(gold_set - sys_set)
-        if gold_set - sys_set:
-            missed[fname] = sorted(gold_set - sys_set)
-        if sys_set - gold_set:
-            extra[fname] = sorted(sys_set - gold_set)
 
-    # venue and date accuracy per gold event
-    for ev in article.events:
-        acc["venue"].total += 1
-        venue = ev.get("venue")
-        if venue is None:
-            ok = any(e.venue is None for e in events)
-        else:
-            wanted = {_norm(v) for v in venue}
-            ok = any(
-                e.venue is not None
-                and wanted & {_norm(e.venue.name), *(_norm(a) for a in e.venue.aliases)}
-                for e in events
-            )
-        acc["venue"].right += ok
-        if not ok:
-            missed.setdefault("venue", []).append(ev.get("key") or venue)
-        acc["date"].total += 1
-        start = dt.date.fromisoformat(ev["date"])
-        end = dt.date.fromisoformat(ev.get("end_date") or ev["date"])
-        ok = any(e.start_date == start and e.end_date == end for e in events)
-        acc["date"].right += ok
-        if not ok:
-            missed.setdefault("date", []).append(f"{ev.get('key')}:{start}..{end}")
+def _score_set(
+    fname: str,
+    gold_set: set[str],
+    sys_set: set[str],
+    prf: dict[str, Counts],
+    missed: dict[str, list],
+    extra: dict[str, list],
+) -> None:
+    """Countries or topics: the article's gold set against the extracted set."""
+    prf[fname].tp += len(gold_set & sys_set)
+    prf[fname].fp += len(sys_set - gold_set)
+    prf[fname].fn += len(gold_set - sys_set)
+    if gold_set - sys_set:
+        missed[fname] = sorted(gold_set - sys_set)
+    if sys_set - gold_set:
+        extra[fname] = sorted(sys_set - gold_set)
 
-    phantom = len(events) if not article.events else 0
-    return ArticleScore(article.id, article.split, prf, acc, phantom, missed, extra)
+
+def _score_venue(gold: dict, events: list[FoundEvent], acc: Accuracy, missed: dict) -> None:
+    """Right when some extracted event has the gold venue (or, for none, no venue)."""
+    acc.total += 1
+    venue = gold.get("venue")
+    if venue is None:
+        ok = any(e.venue is None for e in events)
+    else:
+        wanted = {_norm(v) for v in venue}
+        ok = any(
+            e.venue is not None
+            and wanted & {_norm(e.venue.name), *(_norm(a) for a in e.venue.aliases)}
+            for e in events
+        )
+    acc.right += ok
+    if not ok:
+        missed.setdefault("venue", []).append(gold.get("key") or venue)
+
+
+def _score_date(gold: dict, events: list[FoundEvent], acc: Accuracy, missed: dict) -> None:
+    """Right when some extracted event has the gold event's first and last day."""
+    acc.total += 1
+    start = dt.date.fromisoformat(gold["date"])
+    end = dt.date.fromisoformat(gold.get("end_date") or gold["date"])
+    ok = any(e.start_date == start and e.end_date == end for e in events)
+    acc.right += ok
+    if not ok:
+        missed.setdefault("date", []).append(f"{gold.get('key')}:{start}..{end}")
 
 
 AnnotateFn = Callable[[GoldArticle], list[FoundEvent]]

@@ -9,14 +9,15 @@ import re
 from dataclasses import dataclass, field
 
 from annotator import countries as country_names
+from annotator import orgs as org_data
 from annotator import places as place_data
 from annotator import topics as topic_rules
 from annotator import triggers
+from annotator.analysis import Analysis
 from annotator.dates import anchored as anchored_phrases
 from annotator.dates import resolve_anchor
 from annotator.model import FoundEntity, FoundEvent, FoundPlace, Span
 from annotator.people import Person, Position
-from annotator.pipeline import Analysis
 from annotator.text import Sentence, norm
 
 _LOCATIVE = {"в", "во", "in", "at"}
@@ -36,11 +37,7 @@ _ADJ_HEADS = re.compile(
     r"prime|ambassador|embassy|officials?|deputy|parliament)",
     re.I,
 )
-_CHAIN = re.compile(
-    r"^\s*(?:затем|после этого|позднее|позже|также|во второй половине дня|в тот же день|"
-    r"later|then|afterwards|also|subsequently)\b",
-    re.I,
-)
+# The title of an event that has no name of its own, for every type of the vocabulary.
 _TYPE_LABEL = {
     "ru": {
         "multilateral-meeting": "Встреча",
@@ -49,6 +46,7 @@ _TYPE_LABEL = {
         "phone-call": "Телефонный разговор",
         "summit": "Саммит",
         "conference": "Конференция",
+        "negotiation": "Переговоры",
         "signing": "Подписание документов",
         "statement": "Заявление",
         "other": "Событие",
@@ -60,6 +58,7 @@ _TYPE_LABEL = {
         "phone-call": "Phone call",
         "summit": "Summit",
         "conference": "Conference",
+        "negotiation": "Negotiations",
         "signing": "Signing",
         "statement": "Statement",
         "other": "Event",
@@ -69,6 +68,8 @@ _TYPE_LABEL = {
 
 @dataclass
 class Draft:
+    """An event while the article is read."""
+
     key: str
     type: str
     trigger: Span | None
@@ -85,6 +86,9 @@ class Draft:
 
 
 class _Builder:
+    """Reads an article sentence by sentence, keeping the events being told
+    (``current``) and a series of meetings announced but not yet told."""
+
     def __init__(self, a: Analysis) -> None:
         self.a = a
         self.drafts: list[Draft] = []
@@ -185,7 +189,8 @@ class _Builder:
                     Span(o.start, o.end, body[o.start : o.end])
                 )
 
-    def _find_umbrella(self, phrase: str, s: Sentence) -> Draft:
+    def _find_umbrella(self, phrase: str) -> Draft | None:
+        """The umbrella event already reported that ``phrase`` («в рамках визита») names."""
         kind = triggers.umbrella_type(phrase)
         stem = _event_noun(phrase)
         for d in self.drafts:
@@ -193,7 +198,7 @@ class _Builder:
                 return d
             if d.type == kind and kind in {"summit", "conference", "visit"} and d.parent is None:
                 return d
-        return None  # type: ignore[return-value]
+        return None
 
     # ------------------------------------------------------------ main loop
     def run(self) -> list[Draft]:
@@ -209,129 +214,168 @@ class _Builder:
         return [d for d in self.drafts if d.persons or d.umbrella_phrase]
 
     def _sentence(self, s: Sentence, text: str) -> None:
-        a = self.a
-        lang = a.lang
+        """One sentence: the events it reports, or more about those already reported."""
+        lang = self.a.lang
         present = self.sentence_people.get(s.index, [])
-        if triggers.background(text, lang, a.published.year) and (
-            not present or triggers.background_lead(text, lang)
-        ):
+        if self._is_background(text, present):
             return
         trig = triggers.trigger(text, lang)
         planned = triggers.planned(text, lang) and not triggers.is_reference(text, lang)
         if planned and not present:
             return  # «запланированы панельные сессии»: nothing reported, nothing discussed
         participation = triggers.participation(text, lang)
-        umb = triggers.umbrella(text, lang)
-        parent = None
-        if umb is not None and trig is not None:
-            phrase = Span(
-                s.start + umb[0], s.start + umb[1], a.body[s.start + umb[0] : s.start + umb[1]]
-            )
-            parent = self._find_umbrella(phrase.text, s)
-            if parent is None:
-                parent = self._new(triggers.umbrella_type(phrase.text), phrase)
-                parent.umbrella_phrase = phrase
-                parent.sentences.append(s.index)
-                for o in a.orgs:
-                    if phrase.start <= o.start < phrase.end:
-                        parent.orgs.setdefault(o.org.name, []).append(
-                            Span(o.start, o.end, a.body[o.start : o.end])
-                        )
-                self._date_for(parent, s, text, umbrella_only=phrase)
         if trig is None:
             if self.current and not planned:
                 self._attach(self.current, s, participation)
             return
-        trig_span = Span(s.start + trig.start, s.start + trig.end, text[trig.start : trig.end])
+        parent = self._umbrella_named(s, text)
         context = self.series_drafts if self.pending_series else self.current
         known = {p for d in context for p in d.persons}
         new_people = [p for p in present if p not in known and p != self.main]
-        others = [p for p in present if p != self.main]
         if triggers.series(text, lang) and not new_people:
-            self.pending_series = True
-            self.pending_parent = parent.key if parent else None
-            self.pending_date = self._explicit_date(s, text)
-            self.series_drafts = []
-            self.current = []
+            self._open_series(parent, s)
             return
-        if self.pending_series and new_people:
-            referenced = []
-        else:
-            referenced = [
-                d
-                for d in self.drafts
-                if any(p in d.persons[1:] or (p in d.persons and p != self.main) for p in others)
-            ]
-        if (
-            not new_people
-            and (trig.nominal or triggers.is_reference(text, lang))
-            and (referenced or self.current)
+        if not new_people and self._tells_more(s, text, trig, present, participation):
+            return
+        created = self._open_events(s, text, trig, present, new_people, parent)
+        if self.pending_series and len(new_people) > 1:
+            self.pending_series = False
+        elif self.pending_series:
+            self.series_drafts.extend(created)
+        self.current = created
+
+    def _is_background(self, text: str, present: list[int]) -> bool:
+        """A background sentence reports nothing, unless it names people and does
+        not open as a reminder («Напомним, …»)."""
+        lang = self.a.lang
+        return triggers.background(text, lang, self.a.published.year) and (
+            not present or triggers.background_lead(text, lang)
+        )
+
+    def _umbrella_named(self, s: Sentence, text: str) -> Draft | None:
+        """The umbrella event a sentence places its event in («на полях саммита»):
+        one already reported, else a new one."""
+        umb = triggers.umbrella(text, self.a.lang)
+        if umb is None:
+            return None
+        start, end = s.start + umb[0], s.start + umb[1]
+        phrase = Span(start, end, self.a.body[start:end])
+        parent = self._find_umbrella(phrase.text)
+        if parent is None:
+            parent = self._new(triggers.umbrella_type(phrase.text), phrase)
+            parent.umbrella_phrase = phrase
+            parent.sentences.append(s.index)
+            for o in self.a.orgs:
+                if phrase.start <= o.start < phrase.end:
+                    parent.orgs.setdefault(o.org.name, []).append(
+                        Span(o.start, o.end, self.a.body[o.start : o.end])
+                    )
+            self._date_for(parent, s, text, umbrella_only=phrase)
+        return parent
+
+    def _open_series(self, parent: Draft | None, s: Sentence) -> None:
+        """«Провёл ряд двусторонних встреч»: the meetings are told one by one next,
+        each taking this sentence's umbrella, and its date when they write none."""
+        self.pending_series = True
+        self.pending_parent = parent.key if parent else None
+        self.pending_date = self._explicit_date(s)
+        self.series_drafts = []
+        self.current = []
+
+    def _tells_more(
+        self,
+        s: Sentence,
+        text: str,
+        trig: triggers.Trigger,
+        present: list[int],
+        participation: bool,
+    ) -> bool:
+        """Whether a sentence with an event cue but nobody new tells more of events
+        already reported («В ходе переговоров стороны обсудили …»), and if so attach it."""
+        others = [p for p in present if p != self.main]
+        referenced = [
+            d
+            for d in self.drafts
+            if any(p in d.persons[1:] or (p in d.persons and p != self.main) for p in others)
+        ]
+        if (trig.nominal or triggers.is_reference(text, self.a.lang)) and (
+            referenced or self.current
         ):
-            targets = referenced or self.current
-            if self.pending_series and not referenced:
-                targets = self.current
-            if referenced:
-                targets = [d for d in referenced if d.umbrella_phrase is None] or referenced
+            # the earlier events of the people named here (their meetings before their
+            # umbrella), else the events being told
+            targets = (
+                ([d for d in referenced if d.umbrella_phrase is None] or referenced)
+                if referenced
+                else self.current
+            )
             self._attach(targets, s, participation)
             for d in targets:
                 for p in present:
                     if p not in d.persons:
                         d.persons.append(p)
             self.current = targets
-            return
-        if (
-            not new_people
-            and not others
-            and self.current
-            and trig.type == "meeting"
-            and self.main in present
-        ):
-            self._attach(self.current, s, participation)
-            return
-        if (
-            not present
-            and not new_people
-            and self.current
-            and trig.type in {"meeting", "signing"}
-            and trig.nominal
-        ):
-            self._attach(self.current, s, participation)
-            return
-        groups = (
-            [[p] for p in new_people] if self.pending_series and len(new_people) > 1 else [present]
+            return True
+        # the main person meeting again, or a bare «встреча» / «подписание»
+        again = (not others and trig.type == "meeting" and self.main in present) or (
+            not present and trig.type in {"meeting", "signing"} and trig.nominal
         )
+        if self.current and again:
+            self._attach(self.current, s, participation)
+            return True
+        return False
+
+    def _open_events(
+        self,
+        s: Sentence,
+        text: str,
+        trig: triggers.Trigger,
+        present: list[int],
+        new_people: list[int],
+        parent: Draft | None,
+    ) -> list[Draft]:
+        """New events for a sentence: one, or one per new person in a series."""
+        trig_span = Span(s.start + trig.start, s.start + trig.end, text[trig.start : trig.end])
+        several = self.pending_series and len(new_people) > 1
+        groups = [[p] for p in new_people] if several else [present]
         created = []
         for group in groups:
             d = self._new(trig.type, trig_span)
             d.sentences.append(s.index)
-            d.persons = list(group)
-            if self.main is not None and self.main not in d.persons and trig.type != "visit":
-                d.persons.insert(0, self.main)
-            elif self.main in d.persons:
-                d.persons.remove(self.main)
-                d.persons.insert(0, self.main)
-            if len(groups) > 1:
+            d.persons = self._main_first(group, trig.type)
+            if several:
                 own = self.a.people[group[0]]
                 if own.org:
                     d.orgs.setdefault(own.org, [])
             else:
                 self._add_countries(d, s, host_ok=trig.type == "visit")
-            if self.pending_series:
-                d.parent = self.pending_parent
-            if parent is not None and parent is not d:
-                d.parent = parent.key
-            if d.parent is None:
-                d.parent = self._container_for(d)
+            self._link_parent(d, parent)
             d.plural = bool(
                 re.search(r"министров|глав |лидеров|стран|ministers|leaders|heads of", text, re.I)
             )
             self._date_for(d, s, text)
             created.append(d)
-        if self.pending_series and len(new_people) > 1:
-            self.pending_series = False
-        elif self.pending_series:
-            self.series_drafts.extend(created)
-        self.current = created
+        return created
+
+    def _main_first(self, group: list[int], kind: str) -> list[int]:
+        """The event's people with the article's main person first; the main person
+        joins every new event but a visit."""
+        persons = list(group)
+        if self.main is not None and self.main not in persons and kind != "visit":
+            persons.insert(0, self.main)
+        elif self.main in persons:
+            persons.remove(self.main)
+            persons.insert(0, self.main)
+        return persons
+
+    def _link_parent(self, d: Draft, parent: Draft | None) -> None:
+        """The umbrella of a new event: the sentence's own, the series', or a
+        multi-day visit of the same people."""
+        if self.pending_series:
+            d.parent = self.pending_parent
+        if parent is not None and parent is not d:
+            d.parent = parent.key
+        if d.parent is None:
+            d.parent = self._container_for(d)
 
     def _container_for(self, d: Draft) -> str | None:
         for other in reversed(self.drafts):
@@ -343,7 +387,8 @@ class _Builder:
         return None
 
     # ------------------------------------------------------------ dates
-    def _explicit_date(self, s: Sentence, text: str):
+    def _explicit_date(self, s: Sentence):
+        """The first date phrase written in the sentence."""
         for m in self.a.dates:
             if s.start <= m.start < s.end:
                 return (
@@ -358,30 +403,35 @@ class _Builder:
     def _date_for(
         self, d: Draft, s: Sentence, text: str, umbrella_only: Span | None = None
     ) -> None:
-        explicit = self._explicit_date(s, text)
+        """Date an event from its sentence, else from what the article said before,
+        else the publication day. An umbrella named only in passing
+        (``umbrella_only``) takes no date anchored on another event."""
+        d.date = self._sentence_date(d, s, text, umbrella_only) or self._context_date(d, s)
+
+    def _sentence_date(self, d: Draft, s: Sentence, text: str, umbrella_only: Span | None):
+        """Days written in the sentence (a weekday read inside the event's multi-day
+        umbrella), else a day anchored on another event, else a month written there."""
+        explicit = self._explicit_date(s)
         if explicit is not None and explicit[2] == "day":
             if explicit[3] == "relative":
                 explicit = self._weekday_in_range(d, s, explicit)
-            d.date = explicit
-            return
+            return explicit
         if umbrella_only is None:
             anchored = self._anchored_date(d, s, text)
             if anchored is not None:
-                d.date = anchored
-                return
-        if explicit is not None:
-            d.date = explicit
-            return
-        if self.pending_date is not None and self.pending_series:
-            d.date = self.pending_date
-            return
-        if self.pending_date is not None and d.parent == self.pending_parent and d.parent:
-            d.date = self.pending_date
-            return
+                return anchored
+        return explicit
+
+    def _context_date(self, d: Draft, s: Sentence):
+        """The date of a sentence that writes none: a series' date, the paragraph's,
+        the single day of the event told before, or the publication day."""
+        if self.pending_date is not None and (
+            self.pending_series or (d.parent == self.pending_parent and d.parent)
+        ):
+            return self.pending_date
         context = self._paragraph_date(s)
         if context is not None:
-            d.date = context
-            return
+            return context
         previous = [
             x
             for x in self.drafts
@@ -390,10 +440,9 @@ class _Builder:
         if previous:
             prev = previous[-1].date
             if prev[0] == prev[1] and prev[3] != "published":
-                d.date = (prev[0], prev[1], prev[2], prev[3], None)
-                return
+                return (prev[0], prev[1], prev[2], prev[3], None)
         pub = self.a.published
-        d.date = (pub, pub, "day", "published", None)
+        return (pub, pub, "day", "published", None)
 
     def _paragraph_date(self, s: Sentence):
         """The last single-day date written earlier in the same paragraph:
@@ -536,45 +585,73 @@ def _event_noun(phrase: str) -> str:
 
 
 def _venue(a: Analysis, d: Draft, drafts: dict[str, Draft]) -> tuple[FoundPlace | None, str | None]:
+    """Where an event took place, and the country of that place.
+
+    A place written after «в»/"in" in the event's first sentence, else the
+    umbrella's venue, else the headline's place or the dateline's city (when it
+    agrees with a host country the sentence names), else that country itself.
+    Phone and video calls have no venue."""
     if d.type == "phone-call":
         return None, None
-    body = a.body
-    sents = [a.sentences[i] for i in d.sentences[:1]]
     country = None
-    for s in sents:
-        for p in a.places:
-            if s.start <= p.start < s.end:
-                prev = a.tokens[p.token_index - 1].text.casefold() if p.token_index else ""
-                if prev in _LOCATIVE or (d.type == "visit" and prev in {"в", "во", "to", "in"}):
-                    return place_data.to_found(
-                        p.place, Span(p.start, p.end, body[p.start : p.end])
-                    ), p.place.country
-        for c in a.countries:
-            if s.start <= c.start < s.end and not c.adjective:
-                prev = a.tokens[c.token_index - 1].text.casefold() if c.token_index else ""
-                if prev in _LOCATIVE and d.type in {"visit", "summit", "conference"}:
-                    country = c.code
-    if d.parent and d.parent in drafts and drafts[d.parent].venue is not None:
-        return drafts[d.parent].venue, drafts[d.parent].venue_country
-    candidates = []
-    for m in a.title_places:
-        candidates.append((m.place, Span(m.start, m.end, a.title[m.start : m.end], part="title")))
-    if a.dateline and a.dateline.place:
-        span = None
-        start = body.find(
-            a.dateline.place.name_ru or a.dateline.place.name, a.dateline.start, a.dateline.end
-        )
-        candidates.append((a.dateline.place, span if start < 0 else None))
-        if start >= 0:
-            name = a.dateline.place.name_ru or a.dateline.place.name
-            candidates[-1] = (a.dateline.place, Span(start, start + len(name), name))
-    for place, span in candidates:
+    for s in [a.sentences[i] for i in d.sentences[:1]]:
+        found = _place_named_in(a, d, s)
+        if found is not None:
+            return found
+        country = _host_country_in(a, d, s) or country
+    parent = drafts.get(d.parent) if d.parent else None
+    if parent is not None and parent.venue is not None:
+        return parent.venue, parent.venue_country
+    for place, span in _article_places(a):
         if country is None or place.country == country:
             return place_data.to_found(place, span), place.country
     if country is not None:
         ru, en = country_names.names(country)
         return FoundPlace(name=en, aliases=[ru], country=country), country
     return None, None
+
+
+def _preceding_word(a: Analysis, token_index: int) -> str:
+    return a.tokens[token_index - 1].text.casefold() if token_index else ""
+
+
+def _place_named_in(a: Analysis, d: Draft, s: Sentence) -> tuple[FoundPlace, str] | None:
+    """The first place of sentence ``s`` written after a locative preposition
+    («в Вене», "in Vienna"; for a visit also "to Vienna")."""
+    for p in a.places:
+        if s.start <= p.start < s.end:
+            prev = _preceding_word(a, p.token_index)
+            if prev in _LOCATIVE or (d.type == "visit" and prev in {"в", "во", "to", "in"}):
+                mention = Span(p.start, p.end, a.body[p.start : p.end])
+                return place_data.to_found(p.place, mention), p.place.country
+    return None
+
+
+def _host_country_in(a: Analysis, d: Draft, s: Sentence) -> str | None:
+    """The last country of sentence ``s`` written after a locative preposition,
+    for the events that have a host state (visits, summits, conferences)."""
+    country = None
+    for c in a.countries:
+        if s.start <= c.start < s.end and not c.adjective:
+            prev = _preceding_word(a, c.token_index)
+            if prev in _LOCATIVE and d.type in {"visit", "summit", "conference"}:
+                country = c.code
+    return country
+
+
+def _article_places(a: Analysis) -> list[tuple[place_data.Place, Span | None]]:
+    """Places of the whole article, in order of trust: the headline's, then the dateline's."""
+    candidates = [
+        (m.place, Span(m.start, m.end, a.title[m.start : m.end], part="title"))
+        for m in a.title_places
+    ]
+    dateline = a.dateline
+    if dateline and dateline.place:
+        name = dateline.place.name_ru or dateline.place.name
+        start = a.body.find(name, dateline.start, dateline.end)
+        span = Span(start, start + len(name), name) if start >= 0 else None
+        candidates.append((dateline.place, span))
+    return candidates
 
 
 # ---------------------------------------------------------------- output
@@ -597,84 +674,25 @@ def _entity_person(a: Analysis, idx: int, d: Draft) -> FoundEntity:
     )
 
 
-def _finish(a: Analysis, d: Draft, drafts: dict[str, Draft], _topic_cache: dict) -> FoundEvent:
-    lang = a.lang
-    participants = [_entity_person(a, i, d) for i in d.persons]
-    codes = list(d.countries)
-    for i in d.persons:
-        code = a.people[i].country
-        if code and code not in codes:
-            codes.append(code)
-    for code in codes:
-        ru, en = country_names.names(code)
-        name, alias = (ru, en) if lang == "ru" else (en, ru)
-        participants.append(
-            FoundEntity(
-                kind="country",
-                name=name,
-                aliases=[alias],
-                country=code,
-                mentions=d.countries.get(code, []),
-            )
-        )
-    from annotator.orgs import by_name
-
-    org_names = list(d.orgs)
-    for i in d.persons:
-        org = a.people[i].org
-        if org and org not in org_names:
-            org_names.append(org)
-    for name in org_names:
-        org = by_name(name)
-        if org is None:
-            continue
-        shown = org.name_ru if lang == "ru" else org.name
-        participants.append(
-            FoundEntity(
-                kind="organization",
-                name=shown,
-                aliases=[x for x in org.aliases if x != shown],
-                country=org.country,
-                mentions=d.orgs.get(name, []),
-            )
-        )
-    ranges = [(a.sentences[i].start, a.sentences[i].end) for i in sorted(d.sentences)]
-    if d.umbrella_phrase is not None and len(d.sentences) <= 1:
-        ranges = [(d.umbrella_phrase.start, d.umbrella_phrase.end)]
-    topic_spans: dict[str, list[Span]] = {}
-    for r in ranges:
-        if r not in _topic_cache:
-            _topic_cache[r] = topic_rules.find(a.body, [r])
-        for slug, spans in _topic_cache[r].items():
-            topic_spans.setdefault(slug, []).extend(spans)
+def _finish(a: Analysis, d: Draft, topic_cache: dict) -> FoundEvent:
+    """The event handed back for a draft."""
+    codes = _country_codes(a, d)
+    org_names = _org_names(a, d)
+    participants = [
+        *(_entity_person(a, i, d) for i in d.persons),
+        *(_entity_country(a.lang, code, d) for code in codes),
+        *(e for e in (_entity_org(a.lang, name, d) for name in org_names) if e is not None),
+    ]
+    topic_spans = _topic_spans(a, d, topic_cache)
     topics = [
         "diplomacy",
         *[t for t in topic_rules.vocabulary() if t in topic_spans and t != "diplomacy"],
     ]
     start, end, precision, source, mention = d.date
-    kind = d.type
-    if kind == "meeting":
-        sides = len(codes) + len([n for n in org_names])
-        kind = (
-            "multilateral-meeting"
-            if (sides > 2 or len(d.persons) > 2 or d.plural)
-            else "bilateral-meeting"
-        )
-    names = [a.people[i].name for i in d.persons]
-    if d.umbrella_phrase is not None:
-        title = d.umbrella_phrase.text.strip()
-        title = title[:1].upper() + title[1:]
-    else:
-        label = _TYPE_LABEL[lang][kind]
-        title = f"{label}: {', '.join(names)}" if names else label
-    confidence = 0.4
-    confidence += 0.15 if d.persons else 0
-    confidence += 0.15 if source in {"text", "relative"} else 0
-    confidence += 0.1 if d.venue is not None or kind == "phone-call" else 0
-    confidence += 0.1 if d.trigger is not None and d.umbrella_phrase is None else 0
+    kind = _event_type(d, sides=len(codes) + len(org_names))
     return FoundEvent(
         key=d.key,
-        title=title,
+        title=_title(a, d, kind),
         type=kind,
         start_date=start,
         end_date=end,
@@ -688,8 +706,99 @@ def _finish(a: Analysis, d: Draft, drafts: dict[str, Draft], _topic_cache: dict)
         type_mention=d.trigger,
         title_mention=d.umbrella_phrase,
         parent_key=d.parent,
-        confidence=round(min(confidence, 0.95), 2),
+        confidence=_confidence(d, kind, source),
     )
+
+
+def _country_codes(a: Analysis, d: Draft) -> list[str]:
+    """States taking part: those named in the event's sentences, then those of its people."""
+    codes = list(d.countries)
+    for i in d.persons:
+        code = a.people[i].country
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _org_names(a: Analysis, d: Draft) -> list[str]:
+    """Organisations taking part: those named, then those its people represent."""
+    names = list(d.orgs)
+    for i in d.persons:
+        org = a.people[i].org
+        if org and org not in names:
+            names.append(org)
+    return names
+
+
+def _entity_country(lang: str, code: str, d: Draft) -> FoundEntity:
+    ru, en = country_names.names(code)
+    name, alias = (ru, en) if lang == "ru" else (en, ru)
+    return FoundEntity(
+        kind="country",
+        name=name,
+        aliases=[alias],
+        country=code,
+        mentions=d.countries.get(code, []),
+    )
+
+
+def _entity_org(lang: str, name: str, d: Draft) -> FoundEntity | None:
+    org = org_data.by_name(name)
+    if org is None:
+        return None
+    shown = org.name_ru if lang == "ru" else org.name
+    return FoundEntity(
+        kind="organization",
+        name=shown,
+        aliases=[x for x in org.aliases if x != shown],
+        country=org.country,
+        mentions=d.orgs.get(name, []),
+    )
+
+
+def _topic_spans(a: Analysis, d: Draft, cache: dict) -> dict[str, list[Span]]:
+    """Topic evidence in the event's sentences. An umbrella seen only in the sentence
+    that names it in passing («на полях форума …») reads its phrase alone: the rest of
+    that sentence is its sub-event's. ``cache`` keeps the topics of a text range for
+    the other events that share it."""
+    ranges = [(a.sentences[i].start, a.sentences[i].end) for i in sorted(d.sentences)]
+    if d.umbrella_phrase is not None and len(d.sentences) <= 1:
+        ranges = [(d.umbrella_phrase.start, d.umbrella_phrase.end)]
+    topic_spans: dict[str, list[Span]] = {}
+    for r in ranges:
+        if r not in cache:
+            cache[r] = topic_rules.find(a.body, [r])
+        for slug, spans in cache[r].items():
+            topic_spans.setdefault(slug, []).extend(spans)
+    return topic_spans
+
+
+def _event_type(d: Draft, sides: int) -> str:
+    """A meeting is bilateral between two sides, multilateral with more."""
+    if d.type != "meeting":
+        return d.type
+    many = sides > 2 or len(d.persons) > 2 or d.plural
+    return "multilateral-meeting" if many else "bilateral-meeting"
+
+
+def _title(a: Analysis, d: Draft, kind: str) -> str:
+    """An umbrella's own phrase («Саммит ШОС»), else the type and the people."""
+    if d.umbrella_phrase is not None:
+        title = d.umbrella_phrase.text.strip()
+        return title[:1].upper() + title[1:]
+    names = [a.people[i].name for i in d.persons]
+    label = _TYPE_LABEL[a.lang][kind]
+    return f"{label}: {', '.join(names)}" if names else label
+
+
+def _confidence(d: Draft, kind: str, source: str) -> float:
+    """More for each thing the text supports: people, a written date, a venue, a cue."""
+    confidence = 0.4
+    confidence += 0.15 if d.persons else 0
+    confidence += 0.15 if source in {"text", "relative"} else 0
+    confidence += 0.1 if d.venue is not None or kind == "phone-call" else 0
+    confidence += 0.1 if d.trigger is not None and d.umbrella_phrase is None else 0
+    return round(min(confidence, 0.95), 2)
 
 
 def build(a: Analysis) -> list[FoundEvent]:
@@ -704,4 +813,4 @@ def build(a: Analysis) -> list[FoundEvent]:
     for d in sorted(drafts, key=lambda x: x.parent is not None):
         d.venue, d.venue_country = _venue(a, d, by_key)
     cache: dict = {}
-    return [_finish(a, d, by_key, cache) for d in drafts]
+    return [_finish(a, d, cache) for d in drafts]

@@ -52,7 +52,7 @@ class FoundEvent:
 
     key: str  # local to this article, used by parent_key
     title: str
-    type: str  # see EVENT_TYPES
+    type: str  # a key of annotator.vocabulary.EVENT_TYPES
     start_date: dt.date
     end_date: dt.date
     date_precision: str  # "day" | "month" | "year"
@@ -66,16 +66,3 @@ class FoundEvent:
     title_mention: Span | None = None
     parent_key: str | None = None
     confidence: float = 0.5
-
-
-EVENT_TYPES = (
-    "multilateral-meeting",
-    "bilateral-meeting",
-    "visit",
-    "phone-call",
-    "summit",
-    "conference",
-    "signing",
-    "statement",
-    "other",
-)

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
-from annotator import countries, dates, orgs, people, places
+from annotator import (
+    countries,
+    dates,
+    english_names,
+    orgs,
+    people,
+    places,
+    positions,
+    russian_names,
+)
+from annotator.analysis import Analysis, Dateline
+from annotator.events import build
 from annotator.model import FoundEvent
-from annotator.text import Sentence, Token, detect_language, sentences, tokenize
+from annotator.text import detect_language, sentences, token_at, tokenize
 
 _SOURCE = re.compile(r"^\s*[^\n()]{1,80}?\s*\([A-Z]{2}\)\s+[-–—]\s+")
 _DATELINE_RU = re.compile(
@@ -23,34 +33,6 @@ _DATELINE_EN = re.compile(
     r"^([A-Z][A-Za-z\-]+(?: [A-Z][A-Za-z\-]+)?)(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"(?:\s*\([^)]{1,40}\))?\s*[-–—]\s+"
 )
-
-
-@dataclass
-class Dateline:
-    place: places.Place | None
-    start: int
-    end: int  # where the running text begins
-
-
-@dataclass
-class Analysis:
-    """Everything found in one article before events are assembled."""
-
-    body: str
-    title: str
-    published: dt.date
-    lang: str
-    tokens: list[Token]
-    sentences: list[Sentence]
-    countries: list[countries.CountryMention]
-    orgs: list[orgs.OrgMention]
-    places: list[places.PlaceMention]
-    dates: list[dates.DateMention]
-    mentions: list[people.PersonMention]
-    people: list[people.Person]
-    refs: list[people.Position]
-    dateline: Dateline | None
-    title_places: list[places.PlaceMention] = field(default_factory=list)
 
 
 class Annotator:
@@ -65,7 +47,7 @@ class Annotator:
             countries.name_index(lang)
             places.index(lang)
             orgs.index(lang)
-            people.position_index(lang)
+            positions.position_index(lang)
         people.known_people()
 
     def analyse(
@@ -83,16 +65,16 @@ class Annotator:
         place_tokens = {k for p in found_places for k in range(p.token_index, p.token_end)}
         found_countries = [c for c in found_countries if c.token_index not in place_tokens]
         if lang == "ru":
-            mentions, refs = people.find_ru(
+            mentions, refs = russian_names.find(
                 body, tokens, self._ner.spans(body), found_countries, found_orgs, found_places
             )
         else:
-            mentions, refs = people.find_en(body, tokens, found_countries, found_orgs, found_places)
+            mentions, refs = english_names.find(
+                body, tokens, found_countries, found_orgs, found_places
+            )
         person_tokens = set()
         for m in mentions:
-            person_tokens.update(
-                range(people._tok(tokens, m.start), people._tok(tokens, m.end - 1) + 1)
-            )
+            person_tokens.update(range(token_at(tokens, m.start), token_at(tokens, m.end - 1) + 1))
         found_places = [p for p in found_places if p.token_index not in person_tokens]
         found_countries = [c for c in found_countries if c.token_index not in person_tokens]
         clusters = people.cluster(mentions)
@@ -125,8 +107,6 @@ class Annotator:
         self, body: str, *, title: str, published_at: dt.date, language: str | None = None
     ) -> list[FoundEvent]:
         """The events the article reports (an empty list when it reports none)."""
-        from annotator.events import build
-
         return build(self.analyse(body, title=title, published_at=published_at, language=language))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from annotator.dates import EN_MONTH_ABBREVIATIONS
+
 _CYR = re.compile(r"[А-Яа-яЁё]")
 _LAT = re.compile(r"[A-Za-z]")
 TOKEN_RE = re.compile(r"\w+(?:[-‐'’]\w+)*|[^\w\s]", re.UNICODE)
@@ -12,56 +14,11 @@ TOKEN_RE = re.compile(r"\w+(?:[-‐'’]\w+)*|[^\w\s]", re.UNICODE)
 _END = re.compile(r"[.!?…]+[»\"”’)]*(?=\s)")
 # Tokens after which a full stop does not end a sentence.
 _ABBREV = {
-    "г",
-    "гг",
-    "т",
-    "тыс",
-    "млн",
-    "млрд",
-    "ул",
-    "им",
-    "см",
-    "стр",
-    "руб",
-    "долл",
-    "др",
-    "пр",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "st",
-    "no",
-    "vs",
-    "etc",
-    "gen",
-    "sen",
-    "rep",
-    "gov",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "u.s",
-    "u.k",
-    "u.n",
-    "e.u",
-    "inc",
-    "ltd",
-    "co",
-    "jr",
-    "sr",
-    "h.e",
-}
+    "г", "гг", "т", "тыс", "млн", "млрд", "ул", "им", "см", "стр", "руб", "долл", "др", "пр",
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "gen", "sen", "rep", "gov", "u.s",
+    "u.k", "u.n", "e.u", "inc", "ltd", "co", "jr", "sr", "h.e",
+    *EN_MONTH_ABBREVIATIONS,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,6 +45,18 @@ def detect_language(text: str) -> str:
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words (hyphenated and apostrophe-joined kept whole) and punctuation marks."""
     return [Token(m.start() + offset, m.end() + offset, m.group()) for m in TOKEN_RE.finditer(text)]
+
+
+def token_at(tokens: list[Token], offset: int) -> int:
+    """Index of the token that ends after ``offset`` (the token holding it, in a word)."""
+    lo, hi = 0, len(tokens) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].end <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _ends_sentence(text: str, dot: int, after: int) -> bool:
