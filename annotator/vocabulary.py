@@ -1,7 +1,10 @@
-"""The event-type vocabulary: every type an event can have, with its CAMEO code.
+"""The vocabulary of events: every type an event can have (with its CAMEO code), the
+review states, date precisions, kinds of entity, parts a participant plays, and the
+fields evidence is for.
 
-The annotator types its events from these keys, and the service accepts exactly
-these types, so both read this one table.
+The annotator produces these values, the store keeps them and the API's schemas
+accept exactly them, so all three read this one module (the annotator imports
+nothing of the service, so the vocabulary lives on its side).
 """
 
 from __future__ import annotations
@@ -19,3 +22,13 @@ EVENT_TYPES: dict[str, str | None] = {
     "statement": "010",
     "other": None,
 }
+
+EVENT_STATUSES = ("auto", "reviewed", "rejected")
+DATE_PRECISIONS = ("day", "month", "year")
+ENTITY_KINDS = ("person", "organization", "country")
+ROLES = ("host", "guest", "participant", "chair", "organizer")
+# What a piece of evidence (a mention) is evidence of.
+MENTION_FIELDS = ("title", "type", "date", "venue", "participant", "position", "topic")
+# Longer "events" (a year-long campaign) are not events here; the bound also lets a
+# `from` filter stop reading the date index a year before its date.
+MAX_EVENT_DAYS = 366

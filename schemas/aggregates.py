@@ -2,8 +2,9 @@
 
 from marshmallow import Schema, fields, validate
 
+from annotator.vocabulary import ENTITY_KINDS
 from schemas.common import enum_doc, enum_text
-from schemas.entities import ENTITY_KINDS, KIND_MEANINGS, EntityBriefSchema, PlaceBriefSchema
+from schemas.entities import KIND_MEANINGS, EntityBriefSchema, PlaceBriefSchema
 from schemas.events import EventListArgs
 
 BUCKETS = ("topic", "country", "participant", "venue", "type", "month", "day")

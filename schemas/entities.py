@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from annotator.vocabulary import ENTITY_KINDS
 from schemas.common import (
     CountryCode,
     PageArgs,
@@ -13,7 +14,6 @@ from schemas.common import (
     updated_since_field,
 )
 
-ENTITY_KINDS = ("person", "organization", "country")
 KIND_MEANINGS = {
     "person": "a person, named as the articles name them",
     "organization": "an organisation, ministry or agency",

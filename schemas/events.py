@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.store.models import DATE_PRECISIONS, EVENT_STATUSES, EVENT_TYPES, ROLES
+from annotator.vocabulary import DATE_PRECISIONS, EVENT_STATUSES, EVENT_TYPES, ROLES
 from schemas.common import (
     ID_RANGE,
     CountryCode,

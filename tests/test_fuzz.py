@@ -21,9 +21,10 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 from werkzeug.serving import make_server
 
+from annotator.vocabulary import MAX_EVENT_DAYS
 from api import create_app
 from api.store import names
-from api.store.models import MAX_EVENT_DAYS, Article, Entity, EntityName, Place
+from api.store.models import Article, Entity, EntityName, Place
 
 FUZZ = settings(
     max_examples=20,

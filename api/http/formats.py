@@ -17,9 +17,10 @@ from collections.abc import Callable
 import icalendar
 from flask import Response, request
 
+from annotator.vocabulary import EVENT_TYPES
 from api.http.errors import Problem
 from api.http.responses import json_response
-from api.store.models import EVENT_TYPES, Entity, Event, Place
+from api.store.models import Entity, Event, Place
 
 JSON = "application/json"
 # Entity id -> Wikidata id, place id -> GeoNames id.

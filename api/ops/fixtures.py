@@ -6,6 +6,7 @@ import json
 from importlib import resources
 
 from annotator.feed import parse_feed_text
+from annotator.vocabulary import ENTITY_KINDS
 from api.store.articles import create_article, find_duplicate
 from api.store.db import database
 from api.store.events.write import write_event
@@ -81,9 +82,8 @@ def _load_article(spec: dict) -> int:
                 part, start = _span(article, evidence["exact"], evidence.get("occurrence", 1))
                 entity = None
                 if evidence.get("entity"):
-                    kinds = ("person", "organization", "country")
                     entity = next(
-                        e for e in (find_entity(evidence["entity"], k) for k in kinds) if e
+                        e for e in (find_entity(evidence["entity"], k) for k in ENTITY_KINDS) if e
                     )
                 Mention.create(
                     article=article,

@@ -14,29 +14,6 @@ import peewee as pw
 from api.store.db import database
 from api.store.dialect import dialect
 
-EVENT_STATUSES = ("auto", "reviewed", "rejected")
-DATE_PRECISIONS = ("day", "month", "year")
-ENTITY_KINDS = ("person", "organization", "country")
-ROLES = ("host", "guest", "participant", "chair", "organizer")
-# Longer "events" (a year-long campaign) are not events here; the bound also lets a
-# `from` filter stop reading the date index a year before its date.
-MAX_EVENT_DAYS = 366
-MENTION_FIELDS = ("title", "type", "date", "venue", "participant", "position", "topic")
-
-# CAMEO codes: the 04x "consult" family where it applies.
-EVENT_TYPES: dict[str, str | None] = {
-    "multilateral-meeting": "044",
-    "bilateral-meeting": "040",
-    "visit": "042",
-    "phone-call": "041",
-    "summit": "044",
-    "conference": "044",
-    "negotiation": "046",
-    "signing": "057",
-    "statement": "010",
-    "other": None,
-}
-
 
 def utcnow() -> dt.datetime:
     """Now in UTC, without tzinfo (both stores keep naive UTC)."""

@@ -16,10 +16,10 @@ import operator
 
 import peewee as pw
 
+from annotator.vocabulary import MAX_EVENT_DAYS
 from api.store import search
 from api.store.filters import FilterSet, apply
 from api.store.models import (
-    MAX_EVENT_DAYS,
     Event,
     EventArticle,
     EventCountry,

@@ -22,10 +22,11 @@ from functools import cache
 import orjson
 import peewee as pw
 
+from annotator.vocabulary import EVENT_TYPES
 from api.store.db import database
 from api.store.dialect import Dialect, dialect
 from api.store.errors import NotFound
-from api.store.models import EVENT_TYPES, Entity, Event, Place
+from api.store.models import Entity, Event, Place
 
 
 def place_brief(place: Place) -> dict:

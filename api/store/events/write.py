@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from annotator.vocabulary import MAX_EVENT_DAYS
 from api.store import postings, revisions
 from api.store.db import database
 from api.store.errors import Invalid
 from api.store.models import (
-    MAX_EVENT_DAYS,
     Article,
     Entity,
     Event,
