@@ -13,10 +13,10 @@ import peewee as pw
 import pycountry
 from flask.views import MethodView
 
-from api.entities import get_entity
 from api.http.blueprint import Blueprint
 from api.http.errors import FieldErrors
 from api.store.dialect import dialect
+from api.store.entities import get_entity
 from api.store.events.query import EVENT_FILTERS
 from api.store.events.read import entity_brief, place_brief
 from api.store.filters import apply

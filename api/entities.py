@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import peewee as pw
 from flask.views import MethodView
 
 from api.http.blueprint import Blueprint
-from api.http.errors import Problem, conflict_with
 from api.http.pagination import page
-from api.store import names, postings
-from api.store.db import database
+from api.store.entities import ENTITY_FILTERS, create_entity, get_entity, update_entity
 from api.store.events.read import entity_brief, event_stats
 from api.store.filters import apply
-from api.store.models import Entity, EntityName, Event, Participant, utcnow
+from api.store.models import Entity, Event, Participant
 from api.store.order import Order
-from api.store.resolve import find_entity, index_entity
 from schemas.common import aware
 from schemas.entities import (
     EntityDetailSchema,
@@ -33,27 +29,6 @@ blp = Blueprint(
 ORDER = Order("id", (Entity.id,))
 
 
-def name_starts_with(name_model, owner, text: str) -> pw.Expression:
-    """Rows of ``owner`` with a name, alias, or a word of one, starting with ``text``."""
-    bounds = names.prefix_bounds(text)
-    if bounds is None:
-        return pw.SQL("1 = 0")
-    low, high = bounds
-    return owner.id.in_(
-        name_model.select(getattr(name_model, owner._meta.name)).where(
-            (name_model.key >= low) & (name_model.key < high)
-        )
-    )
-
-
-ENTITY_FILTERS = {
-    "kind": lambda kinds: Entity.kind.in_(kinds),
-    "country": lambda codes: Entity.country.in_(codes),
-    "q": lambda text: name_starts_with(EntityName, Entity, text),
-    "updated_since": lambda since: Entity.updated_at >= since,
-}
-
-
 def entity_dict(entity: Entity) -> dict:
     return {
         **entity_brief(entity),
@@ -67,23 +42,6 @@ def entity_dict(entity: Entity) -> dict:
 def entity_detail(entity: Entity) -> dict:
     took_part = Event.select().join(Participant).where(Participant.entity == entity)
     return {**entity_dict(entity), **event_stats(took_part)}
-
-
-def get_entity(entity_id: int) -> Entity:
-    entity = Entity.get_or_none(Entity.id == entity_id)
-    if entity is None:
-        raise Problem(404, f"No entity with id {entity_id}.")
-    return entity
-
-
-def _refuse_duplicate(data: dict, entity: Entity | None = None) -> None:
-    """409 when another entity of the kind already goes by one of these names."""
-    other = find_entity(data["name"], data["kind"], data.get("aliases") or [])
-    if other is not None and (entity is None or other.id != entity.id):
-        raise conflict_with(
-            f"/v1/entities/{other.id}",
-            f"An entity named {other.name!r} ({other.kind}) already exists.",
-        )
 
 
 _DUPLICATE = {
@@ -123,10 +81,7 @@ class Entities(MethodView):
         If an entity of the same kind already goes by that name or one of the
         aliases, the answer is 409 with its location instead.
         """
-        with database.atomic():
-            _refuse_duplicate(data)
-            entity = Entity.create(**{**data, "aliases": data.get("aliases") or []})
-            index_entity(entity)
+        entity = create_entity(data)
         return entity_detail(entity), 201, {"Location": f"/v1/entities/{entity.id}"}
 
 
@@ -152,16 +107,4 @@ class EntityItem(MethodView):
         Name, aliases, country, Wikidata id or description; a name another
         entity of the kind goes by is a 409.
         """
-        with database.atomic():
-            entity = get_entity(entity_id)
-            merged = {"name": entity.name, "kind": entity.kind, **data}
-            if {"name", "kind", "aliases"} & data.keys():
-                _refuse_duplicate(merged, entity)
-            for key, value in data.items():
-                setattr(entity, key, value if key != "aliases" else value or [])
-            entity.updated_at = utcnow()
-            entity.save()
-            index_entity(entity)
-            if "country" in data:
-                postings.refresh_entity(entity.id)
-        return entity_detail(entity)
+        return entity_detail(update_entity(entity_id, data))

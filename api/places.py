@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api.entities import name_starts_with
 from api.http.blueprint import Blueprint
-from api.http.errors import Problem, conflict_with
 from api.http.pagination import page
-from api.store import postings
-from api.store.db import database
+from api.store.entities import PLACE_FILTERS, create_place, get_place, update_place
 from api.store.events.read import event_stats, place_brief
 from api.store.filters import apply
-from api.store.models import Event, Place, PlaceName, utcnow
+from api.store.models import Event, Place
 from api.store.order import Order
-from api.store.resolve import find_place, index_place
 from schemas.common import aware
 from schemas.entities import (
     PlaceDetailSchema,
@@ -26,12 +22,6 @@ from schemas.entities import (
 blp = Blueprint("places", __name__, url_prefix="/v1/places", description="Venues, geocoded.")
 
 ORDER = Order("id", (Place.id,))
-
-PLACE_FILTERS = {
-    "country": lambda codes: Place.country.in_(codes),
-    "q": lambda text: name_starts_with(PlaceName, Place, text),
-    "updated_since": lambda since: Place.updated_at >= since,
-}
 
 
 def place_dict(place: Place) -> dict:
@@ -45,21 +35,6 @@ def place_dict(place: Place) -> dict:
 
 def place_detail(place: Place) -> dict:
     return {**place_dict(place), **event_stats(Event.select().where(Event.venue == place))}
-
-
-def get_place(place_id: int) -> Place:
-    place = Place.get_or_none(Place.id == place_id)
-    if place is None:
-        raise Problem(404, f"No place with id {place_id}.")
-    return place
-
-
-def _refuse_duplicate(data: dict, place: Place | None = None) -> None:
-    other = find_place(data["name"], data.get("aliases") or [], data.get("country"))
-    if other is not None and (place is None or other.id != place.id):
-        raise conflict_with(
-            f"/v1/places/{other.id}", f"A place named {other.name!r} already exists."
-        )
 
 
 _DUPLICATE = {"detail": "A place named 'Vienna' already exists.", "existing": "/v1/places/1"}
@@ -96,10 +71,7 @@ class Places(MethodView):
         If a place in that country already goes by that name or one of the
         aliases, the answer is 409 with its location instead.
         """
-        with database.atomic():
-            _refuse_duplicate(data)
-            place = Place.create(**{**data, "aliases": data.get("aliases") or []})
-            index_place(place)
+        place = create_place(data)
         return place_detail(place), 201, {"Location": f"/v1/places/{place.id}"}
 
 
@@ -124,15 +96,4 @@ class PlaceItem(MethodView):
 
         Name, aliases, country, coordinates or GeoNames id.
         """
-        with database.atomic():
-            place = get_place(place_id)
-            if {"name", "aliases"} & data.keys():
-                _refuse_duplicate({"name": place.name, "country": place.country, **data}, place)
-            for key, value in data.items():
-                setattr(place, key, value if key != "aliases" else value or [])
-            place.updated_at = utcnow()
-            place.save()
-            index_place(place)
-            if "country" in data:
-                postings.refresh_place(place.id)
-        return place_detail(place)
+        return place_detail(update_place(place_id, data))

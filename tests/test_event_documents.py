@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from annotator.vocabulary import EVENT_TYPES
 from api.store.models import (
-    EVENT_TYPES,
     Article,
     Entity,
     Event,
