@@ -301,7 +301,7 @@ TABLES = [
 class ChangeLog(BaseModel):
     """One create, update or delete of a resource, in commit order (``seq``).
 
-    Written by database triggers (``api.changes``) in the transaction of the
+    Written by database triggers (``api.store.changelog``) in the transaction of the
     change itself, so every write path, bulk loads included, is logged. Not in
     ``TABLES``: migration 4 makes it with its triggers.
     """

@@ -46,7 +46,7 @@ COLUMNS = {
 LEADS = ("participant", "venue", "parent", "topic", "country", "venue_country", "type", "status")
 
 # What a page reads of each event: its sort keys (the store's own values, unconverted:
-# they only go back into a cursor). The documents come after (event_read).
+# they only go back into a cursor). The documents come after (api.store.events.read).
 ROW = (Event.id, Event.start_date.coerce(False))
 
 
