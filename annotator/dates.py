@@ -4,6 +4,7 @@ resolved here; nothing searches running text for anything date-like."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -209,9 +210,19 @@ def _year(explicit: str | None, month: int, day: int, published: dt.date) -> int
 
 
 def _safe(year: int, month: int, day: int) -> dt.date | None:
+    # None for a day that does not exist: 31 June, or a year 0 (a year before 0001).
     try:
         return dt.date(year, month, day)
     except ValueError:
+        return None
+
+
+def _shifted(day: dt.date, days: int) -> dt.date | None:
+    """``day`` moved by ``days``; None past the ends of the calendar (0001-01-01 and
+    9999-12-31): "yesterday" of an article of 0001-01-01 is no date found."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
         return None
 
 
@@ -250,10 +261,10 @@ def _resolve(m: re.Match, published: dt.date, lang: str):
     g = m.groupdict()
     if g.get("mon"):
         month = _month(g["mon"], lang)
-        year = _year(g.get("y1"), month, 1, published)
-        first = dt.date(year, month, 1)
-        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return first, nxt - dt.timedelta(days=1), "month"
+        first = _safe(_year(g.get("y1"), month, 1, published), month, 1)
+        if first is None:
+            return None
+        return first, first.replace(day=calendar.monthrange(first.year, month)[1]), "month"
     if g.get("n1"):
         day = _safe(int(g["y1"]), int(g["n1"]), int(g["d1"]))
         return (day, day, "day") if day else None
@@ -285,12 +296,12 @@ def _relative(m: re.Match, published: dt.date, lang: str) -> dt.date | None:
             "завтра": 1,
             "tomorrow": 1,
         }[word]
-        return published + dt.timedelta(days=shift)
+        return _shifted(published, shift)
     wd = m.group("wd").lower()
     table = RU_WEEKDAYS if lang == "ru" else EN_WEEKDAYS
     target = next(num for stem, num in table.items() if wd.startswith(stem))
     back = (published.weekday() - target) % 7
-    return published - dt.timedelta(days=back)
+    return _shifted(published, -back)
 
 
 # ---------------------------------------------------------------- anchored phrases
@@ -459,10 +470,10 @@ def resolve_anchor(anchor: Anchored, start: dt.date, end: dt.date) -> dt.date | 
     if anchor.kind == "ordinal":
         if anchor.value < 0:
             return end
-        day = start + dt.timedelta(days=anchor.value - 1)
-        return day if day <= end else None
+        day = _shifted(start, anchor.value - 1)
+        return day if day is not None and day <= end else None
     if anchor.value < 0:
-        return start + dt.timedelta(days=anchor.value)
+        return _shifted(start, anchor.value)
     if anchor.value > 0:
-        return end + dt.timedelta(days=anchor.value)
+        return _shifted(end, anchor.value)
     return start

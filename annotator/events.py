@@ -479,11 +479,11 @@ class _Builder:
             first, last = r.date[0], r.date[1]
             if first == last or first <= explicit[0] <= last:
                 continue
-            day = first
-            while day <= last:
+            # Counted from the first day, never a step past the last (9999-12-31 has no next).
+            for offset in range((last - first).days + 1):
+                day = first + dt.timedelta(days=offset)
                 if day.weekday() == mention.weekday and day <= self.a.published:
                     return (day, day, explicit[2], explicit[3], explicit[4])
-                day += dt.timedelta(days=1)
         return explicit
 
     def _anchored_date(self, d: Draft, s: Sentence, text: str):

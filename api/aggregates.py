@@ -112,8 +112,17 @@ def _month_of(column: pw.Field) -> pw.Node:
     return dialect().month_of(column)
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+def _months_after(first: dt.date, n: int) -> dt.date:
+    months = first.month - 1 + n
+    return dt.date(first.year + months // 12, months % 12 + 1, 1)
+
+
+def _days_after(first: dt.date, n: int) -> dt.date:
+    return first + dt.timedelta(days=n)
+
+
+def _month_label(day: dt.date) -> str:
+    return day.isoformat()[:7]  # not strftime("%Y"): it writes year 999 as "999", not "0999"
 
 
 def timeline(args: dict, unit: str) -> list[dict]:
@@ -137,10 +146,10 @@ def timeline(args: dict, unit: str) -> list[dict]:
     if unit == "month":
         first, last = first.replace(day=1), last.replace(day=1)
         size = (last.year - first.year) * 12 + last.month - first.month + 1
-        limit, step, label = MAX_MONTHS, _next_month, lambda d: d.strftime("%Y-%m")
+        limit, nth, label = MAX_MONTHS, _months_after, _month_label
     else:
         size = (last - first).days + 1
-        limit, step, label = MAX_DAYS, (lambda d: d + dt.timedelta(days=1)), dt.date.isoformat
+        limit, nth, label = MAX_DAYS, _days_after, dt.date.isoformat
     if size > limit:
         raise FieldErrors(
             {
@@ -150,12 +159,10 @@ def timeline(args: dict, unit: str) -> list[dict]:
                 ]
             }
         )
-    out = []
-    day = first
-    while day <= last:
-        out.append({"key": label(day), "label": label(day), "count": counts.get(day, 0)})
-        day = step(day)
-    return out
+    # Bucket n counted from the first, never a step past the last: after 9999-12-31
+    # there is no date to step to.
+    days = (nth(first, n) for n in range(size))
+    return [{"key": label(d), "label": label(d), "count": counts.get(d, 0)} for d in days]
 
 
 RANKED = {

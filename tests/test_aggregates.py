@@ -147,3 +147,61 @@ def test_network_of_no_entity_is_404(client):
     response = client.get("/v1/entities/999999/network")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_an_event_on_the_last_day_there_is_is_counted(client):
+    # The gap filling stepped past its last bucket: after 9999-12 there is no month.
+    make_event(client, "9999-12-31")
+    make_event(client, "9999-12-01", date_precision="month", end_date="9999-12-31")
+    months = aggregate(client, by="month")
+    assert months["total"] == 2
+    assert months["buckets"] == [{"key": "9999-12", "label": "9999-12", "count": 2}]
+    days = aggregate(client, by="day")["buckets"]
+    assert len(days) == 31 and sum(b["count"] for b in days) == 2
+    assert (days[0]["key"], days[0]["count"]) == ("9999-12-01", 1)
+    assert (days[-1]["key"], days[-1]["count"]) == ("9999-12-31", 1)
+
+
+def test_a_timeline_to_the_end_of_year_9999(client):
+    make_event(client, "9999-03-15")
+    make_event(client, "9999-12-30")
+    months = aggregate(client, by="month", **{"from": "9999-01-01", "to": "9999-12-31"})
+    assert [b["key"] for b in months["buckets"]] == [f"9999-{m:02d}" for m in range(1, 13)]
+    assert [b["count"] for b in months["buckets"]] == [0, 0, 1] + [0] * 8 + [1]
+    days = aggregate(client, by="day", **{"from": "9999-12-01", "to": "9999-12-31"})
+    assert [b["key"] for b in days["buckets"]] == [f"9999-12-{d:02d}" for d in range(1, 32)]
+    assert [b["count"] for b in days["buckets"]][-2:] == [1, 0]
+    last = aggregate(client, by="day", **{"from": "9999-12-31", "to": "9999-12-31"})
+    assert last["buckets"] == [{"key": "9999-12-31", "label": "9999-12-31", "count": 0}]
+
+
+def test_from_the_first_days_there_are(seeded, client):
+    # `from` within a longest event of 0001-01-01: the bound on the start date that
+    # `from` implies stops at 0001-01-01 (it overflowed).
+    make_event(client, "0001-02-03")
+    for by in ("type", "topic", "participant", "country", "venue"):
+        everything = aggregate(client, by=by)
+        assert aggregate(client, by=by, **{"from": "0001-01-01"}) == everything
+        later = aggregate(client, by=by, **{"from": "1000-01-01"})
+        assert aggregate(client, by=by, **{"from": "0002-01-01"}) == later
+    assert everything["total"] == 7 and later["total"] == 6
+    early = aggregate(client, by="month", **{"from": "0001-01-01", "to": "0001-03-31"})
+    assert [(b["key"], b["count"]) for b in early["buckets"]] == [
+        ("0001-01", 0),
+        ("0001-02", 1),
+        ("0001-03", 0),
+    ]
+    me = entity_id(client, "Кошербаев")
+    network = client.get(f"/v1/entities/{me}/network").json
+    for day in ("0001-01-01", "0002-01-01"):
+        response = client.get(f"/v1/entities/{me}/network?from={day}")
+        assert response.status_code == 200, response.json
+        assert response.json == network
+
+
+def test_month_keys_have_four_digits_of_year(client):
+    # strftime("%Y") writes the year 999 as "999"
+    make_event(client, "0999-05-10")
+    assert aggregate(client, by="month")["buckets"] == [
+        {"key": "0999-05", "label": "0999-05", "count": 1}
+    ]

@@ -124,6 +124,51 @@ def test_article_without_events_yields_none(client):
     assert response.json["events"] == []
 
 
+_TALKS_RU = (
+    "президент Казахстана Касым-Жомарт Токаев провёл переговоры с президентом Узбекистана "
+    "Шавкатом Мирзиёевым в Астане."
+)
+_TALKS_EN = (
+    "President Kassym-Jomart Tokayev of Kazakhstan held talks with President Shavkat "
+    "Mirziyoyev of Uzbekistan in Astana"
+)
+_NEXT_DAY_RU = (
+    "\n\nНа следующий день глава МИД Таджикистана Сироджиддин Мухриддин встретился с "
+    "Председателем Сената Италии Иньяцио Ла Руссой."
+)
+_NEXT_DAY_EN = (
+    "\n\nThe next day, Tajik Foreign Minister Sirojiddin Muhriddin met Italian Senate "
+    "President Ignazio La Russa."
+)
+
+
+@pytest.mark.parametrize(
+    ("published_at", "language", "body"),
+    [
+        ("0001-01-01", "ru", "Вчера " + _TALKS_RU),
+        ("9999-12-31", "ru", "Завтра " + _TALKS_RU),
+        ("9999-12-31", "ru", "31 декабря " + _TALKS_RU + _NEXT_DAY_RU),
+        ("0001-01-01", "en", "Yesterday, " + _TALKS_EN + "."),
+        ("9999-12-31", "en", "Tomorrow, " + _TALKS_EN + "."),
+        ("9999-12-31", "en", _TALKS_EN + " on December 31." + _NEXT_DAY_EN),
+    ],
+)
+def test_a_relative_day_outside_the_calendar_dates_by_publication(
+    client, published_at, language, body
+):
+    # "Yesterday" of 0001-01-01, "tomorrow" or "the next day" of 9999-12-31 is no date
+    # (it overflowed: a 500, the article stored unannotated); the events fall back to the
+    # publication day, as when the text gives no date.
+    article = {"title": body[:40], "body": body, "published_at": published_at}
+    response = client.post("/v1/articles?annotate=true", json={**article, "language": language})
+    assert response.status_code == 201, response.json
+    events = response.json["events"]
+    assert events
+    assert {(e["start_date"], e["end_date"]) for e in events} == {(published_at, published_at)}
+    stored = client.get(f"/v1/articles/{response.json['id']}/events").json["data"]
+    assert sorted(e["id"] for e in stored) == sorted(e["id"] for e in events)
+
+
 def test_annotate_unknown_article_is_404(client):
     assert client.post("/v1/articles/999/annotate").status_code == 404
 

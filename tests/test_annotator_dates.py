@@ -90,3 +90,48 @@ def test_resolve_anchor():
 def test_weekday_is_recorded():
     assert one("во вторник", D(2025, 11, 27)).weekday == 1
     assert one("вчера", D(2025, 11, 27)).weekday is None
+
+
+FIRST, LAST = D(1, 1, 1), D(9999, 12, 31)  # a Monday and a Friday
+
+
+def test_a_relative_day_outside_the_calendar_is_no_date():
+    # "yesterday" of 0001-01-01 and "tomorrow" of 9999-12-31 are not dates: not found
+    for text, published, lang in [
+        ("Вчера министр встретился с коллегой.", FIRST, "ru"),
+        ("Позавчера министр встретился с коллегой.", D(1, 1, 2), "ru"),
+        ("Накануне министр встретился с коллегой.", FIRST, "ru"),
+        ("В воскресенье министр встретился с коллегой.", FIRST, "ru"),
+        ("Завтра министр встретится с коллегой.", LAST, "ru"),
+        ("Yesterday the minister met his counterpart.", FIRST, "en"),
+        ("On Sunday the minister met his counterpart.", FIRST, "en"),
+        ("Tomorrow the minister will meet his counterpart.", LAST, "en"),
+    ]:
+        assert find(text, published, lang) == [], text
+    assert one("Сегодня", FIRST).start_date == FIRST
+    assert one("В понедельник", FIRST).start_date == FIRST
+    assert one("Today", LAST, "en").start_date == LAST
+    assert one("вчера", LAST).start_date == D(9999, 12, 30)
+
+
+def test_a_month_outside_the_calendar_is_no_date():
+    # December before an article of January of year 1 would be in year 0
+    assert find("в декабре", FIRST, "ru") == []
+    assert find("в мае 0000 года", D(2025, 6, 1), "ru") == []
+    assert find("in May 0000", D(2025, 6, 1), "en") == []
+    # the last month there is ends on the last day there is
+    m = one("в декабре 9999 года", D(2025, 6, 1))
+    assert (m.start_date, m.end_date, m.precision) == (D(9999, 12, 1), LAST, "month")
+    m = one("in December 9999", D(2025, 6, 1), "en")
+    assert (m.start_date, m.end_date, m.precision) == (D(9999, 12, 1), LAST, "month")
+
+
+def test_an_anchor_outside_the_calendar_is_no_date():
+    from annotator.dates import Anchored, resolve_anchor
+
+    # «на следующий день» after an event of 9999-12-31, «днём ранее» before 0001-01-01
+    assert resolve_anchor(Anchored(0, 1, "shift", 1, None), LAST, LAST) is None
+    assert resolve_anchor(Anchored(0, 1, "shift", -1, None), FIRST, FIRST) is None
+    assert resolve_anchor(Anchored(0, 1, "ordinal", 2, None), LAST, LAST) is None
+    assert resolve_anchor(Anchored(0, 1, "ordinal", -1, None), LAST, LAST) == LAST
+    assert resolve_anchor(Anchored(0, 1, "shift", 1, None), FIRST, FIRST) == D(1, 1, 2)

@@ -86,3 +86,17 @@ def test_background_adds_no_event_and_no_topic(annotator):
     assert len(events) == 1
     assert "education" in events[0].topics
     assert not {"energy", "economy", "trade"} & set(events[0].topics)
+
+
+def test_a_visit_ending_on_the_last_day_there_is(annotator):
+    # «Во вторник» is looked for among the days of the visit; the search stepped past
+    # its last day, and after 9999-12-31 there is none. (29–31 December 9999 is
+    # Wednesday to Friday: no Tuesday in it, so the Tuesday before publication.)
+    body = (
+        "Khovar (TJ) - Министр иностранных дел Таджикистана Сироджиддин Мухриддин 29–31 "
+        "декабря находился с официальным визитом в Италии.\n\n"
+        "Во вторник в Риме состоялись переговоры Сироджиддина Мухриддина с министром "
+        "иностранных дел Италии Антонио Таяни."
+    )
+    events = annotator.annotate(body, title="Визит", published_at=D(9999, 12, 31))
+    assert {(D(9999, 12, 29), D(9999, 12, 31)), (D(9999, 12, 28),) * 2} <= dates_of(events)

@@ -95,7 +95,7 @@ def world(client):
 def keys(client, world, query):
     response = client.get(f"/v1/events?{query}")
     assert response.status_code == 200, response.json
-    by_id = {v["id"]: k for k, v in world.items() if k in "abcd"}
+    by_id = {v["id"]: k for k, v in world.items() if k in "abcde"}
     return [by_id[e["id"]] for e in response.json["data"]]
 
 
@@ -163,6 +163,38 @@ def test_both_search_plans_agree(client, world, monkeypatch, plan, query, expect
 
     monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
     assert keys(client, world, query) == expected
+
+
+@pytest.mark.parametrize("plan", ["sort the few matches", "walk the dates"])
+def test_from_the_first_days_there_are(client, world, monkeypatch, plan):
+    # `from` bounds the start dates a page reads to a longest event before it; within
+    # that of 0001-01-01 the bound is 0001-01-01 (subtracting overflowed: a 500).
+    from api.store import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 1 if plan == "walk the dates" else 10_000)
+    early = {"title": "Astana energy talks", "type": "bilateral-meeting", "topics": ["energy"]}
+    early.update(start_date="0001-06-01", end_date="0002-01-02", articles=[world["articles"][0]])
+    response = client.post("/v1/events", json=early)
+    assert response.status_code == 201, response.json
+    world["e"] = response.json
+    cases = {
+        "from=0001-01-01": ["c", "b", "a", "d", "e"],
+        "from=0002-01-01": ["c", "b", "a", "d", "e"],  # e runs to 2 January of year 2
+        "from=0002-01-03": ["c", "b", "a", "d"],
+        "from=0001-01-01&to=0001-12-31": ["e"],
+        "from=0001-01-01&sort=start_date": ["e", "d", "a", "b", "c"],
+        "from=0001-01-01&topic=energy": ["c", "a", "e"],  # a posting table leads
+        "from=0002-01-01&type=bilateral-meeting": ["a", "d", "e"],  # a column's index leads
+        "from=0001-01-01&q=Astana": ["b", "d", "e"],
+        "from=0001-01-01&q=Astana&to=2000-01-01": ["e"],
+    }
+    for query, expected in cases.items():
+        assert keys(client, world, query) == expected, query
+    by_id = {world[k]["id"]: k for k in "abcde"}
+    for day in ("0001-01-01", "0002-01-01"):
+        response = client.get(f"/v1/articles/{world['articles'][0]}/events?from={day}")
+        assert response.status_code == 200, response.json
+        assert [by_id[e["id"]] for e in response.json["data"]] == ["a", "e"]
 
 
 @pytest.mark.parametrize("plan", ["sort the few matches", "walk the dates"])

@@ -108,6 +108,42 @@ def test_an_event_without_coordinates_has_null_geometry(client):
     assert "GEO" not in vevent and vevent["DTEND"].dt == dt.date(2025, 1, 3)
 
 
+@pytest.mark.parametrize(
+    ("precision", "start", "end", "dtstart", "days"),
+    [
+        ("day", "9999-12-31", None, dt.date(9999, 12, 31), 1),
+        ("day", "9999-12-30", "9999-12-31", dt.date(9999, 12, 30), 2),
+        ("month", "9999-12-01", None, dt.date(9999, 12, 1), 31),
+        ("month", "9999-11-10", "9999-12-02", dt.date(9999, 11, 1), 61),
+        ("year", "9999-03-01", None, dt.date(9999, 1, 1), 365),
+    ],
+)
+def test_an_event_ending_on_the_last_day_there_is_exports(
+    client, precision, start, end, dtstart, days
+):
+    # The exclusive DTEND of a span ending 9999-12-31 would be 10000-01-01, which no
+    # iCalendar DATE can write: the span is DTSTART and a DURATION of whole days instead.
+    body = {"title": "Talks", "type": "visit", "start_date": start, "date_precision": precision}
+    if end:
+        body["end_date"] = end
+    event = client.post("/v1/events", json=body)
+    earlier = client.post(
+        "/v1/events", json={"title": "Call", "type": "visit", "start_date": "2025-01-02"}
+    )
+    assert event.status_code == earlier.status_code == 201, event.json
+    event = event.json
+    (vevent,) = icalendar.Calendar.from_ical(
+        get(client, f"/v1/events/{event['id']}?format=ics").data
+    ).walk("VEVENT")
+    assert vevent["DTSTART"].dt == dtstart and vevent["DTSTART"].params.get("VALUE") == "DATE"
+    assert "DTEND" not in vevent and vevent["DURATION"].dt == dt.timedelta(days=days)
+    # One such event breaks no page holding it: the other one keeps its DTEND.
+    page = icalendar.Calendar.from_ical(get(client, "/v1/events?format=ics").data)
+    assert [e.get("DURATION") is not None for e in page.walk("VEVENT")] == [True, False]
+    for fmt in ("csv", "jsonld", "geojson"):
+        get(client, f"/v1/events?format={fmt}")
+
+
 def test_other_formats_page_by_the_link_header(seeded, client):
     for fmt in ("csv", "jsonld", "ics", "geojson"):
         response = get(client, f"/v1/events?format={fmt}&limit=2")

@@ -7,6 +7,7 @@ bytes. ``negotiated`` is the one place a view picks the format, from
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import functools
@@ -294,20 +295,30 @@ def events_jsonld(
 
 
 def calendar_span(e: dict) -> tuple[dt.date, dt.date]:
-    """The all-day span of an event as DTSTART and an exclusive DTEND.
+    """The all-day span of an event: its first and last day (both included).
 
     RFC 5545 has no imprecise dates: a date known to the month (or year) only is shown
-    as the whole month (or year) it lies in, from the 1st of its first to the 1st after
-    its last, and marked TRANSPARENT (not busy time: the event takes some day of it).
+    as the whole month (or year) it lies in, from the 1st of its first to the last day
+    of its last, and marked TRANSPARENT (not busy time: the event takes some day of it).
     """
     start, end = _day(e["start_date"]), _day(e["end_date"])
     precision = e.get("date_precision") or "day"
     if precision == "month":
-        after = dt.date(end.year + end.month // 12, end.month % 12 + 1, 1)
-        return start.replace(day=1), after
+        return start.replace(day=1), end.replace(day=calendar.monthrange(end.year, end.month)[1])
     if precision == "year":
-        return dt.date(start.year, 1, 1), dt.date(end.year + 1, 1, 1)
-    return start, end + dt.timedelta(days=1)
+        return dt.date(start.year, 1, 1), dt.date(end.year, 12, 31)
+    return start, end
+
+
+def _add_span(item: icalendar.Event, first: dt.date, last: dt.date) -> None:
+    """DTSTART and the exclusive DTEND, the day after ``last``; for a span ending on
+    9999-12-31 there is no day after (an iCalendar DATE has four digits of year), so the
+    span is said as DTSTART and a DURATION of whole days instead (RFC 5545 3.6.1, 3.8.2.5)."""
+    item.add("dtstart", first)
+    if last < dt.date.max:
+        item.add("dtend", last + dt.timedelta(days=1))
+    else:
+        item.add("duration", dt.timedelta(days=(last - first).days + 1))
 
 
 def events_ics(events: list[dict], *, base: str, **_) -> bytes:
@@ -323,9 +334,7 @@ def events_ics(events: list[dict], *, base: str, **_) -> bytes:
         item.add("uid", url)
         item.add("dtstamp", _stamp(e.get("updated_at") or dt.datetime.now(dt.UTC)))
         item.add("summary", e["title"])
-        start, end = calendar_span(e)
-        item.add("dtstart", start)
-        item.add("dtend", end)
+        _add_span(item, *calendar_span(e))
         if e.get("date_precision") in ("month", "year"):
             item.add("transp", "TRANSPARENT")  # some day of it, not all of it
         item.add("status", ICAL_STATUS.get(e["status"], "TENTATIVE"))

@@ -70,7 +70,10 @@ def _exists(model, key: pw.Field, values) -> pw.Node:
 
 def _earliest_start(day: dt.date) -> dt.date:
     # An event lasts at most MAX_EVENT_DAYS: an earlier start cannot reach `from`, and
-    # saying so bounds the date index a page walks.
+    # saying so bounds the date index a page walks. Within MAX_EVENT_DAYS of 0001-01-01
+    # the bound is the first date there is (subtracting would overflow).
+    if (day - dt.date.min).days <= MAX_EVENT_DAYS:
+        return dt.date.min
     return day - dt.timedelta(days=MAX_EVENT_DAYS)
 
 
