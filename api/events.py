@@ -13,12 +13,12 @@ from api.http.conditional import check_if_match, tag_of
 from api.http.errors import Problem
 from api.http.pagination import envelope
 from api.store import revisions
-from api.store.db import database
 from api.store.dialect import dialect
 from api.store.events.query import event_query
 from api.store.events.read import event_fragments, load_event, load_events
 from api.store.events.write import delete_event, write_event
 from api.store.models import Event
+from api.store.transaction import writing
 from schemas.events import (
     EXAMPLE_EVENT,
     EXAMPLE_EVENT_WRITE,
@@ -76,7 +76,7 @@ def with_etag(data: dict, status: int = 200, headers: dict | None = None):
 
 def edit_event(event_id: int, data: dict, *, replace: bool):
     """PUT and PATCH: the change, made only on the version ``If-Match`` names."""
-    with database.atomic():
+    with writing():
         event = get_event(event_id, for_update=True)
         before = revisions.snapshot(event)
         event = write_event(data, event, author=current_author(), replace=replace, before=before)
@@ -167,7 +167,7 @@ class EventItem(MethodView):
         Its participants, topic links and evidence go with it; its sub-events
         stay and lose their parent.
         """
-        with database.atomic():
+        with writing():
             event = get_event(event_id, for_update=True)
             check_if_match(tag_of(revisions.snapshot(event)), "event")
             delete_event(event, current_author())

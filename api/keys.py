@@ -12,6 +12,7 @@ from api.http.pagination import page
 from api.store.db import database
 from api.store.models import ApiKey
 from api.store.order import Order
+from api.store.transaction import writing
 from schemas.common import aware
 from schemas.keys import (
     API_ROLES,
@@ -68,7 +69,7 @@ class Keys(MethodView):
 
         The answer holds the key itself (`key`), shown this once: store it.
         """
-        with database.atomic():
+        with writing():
             key, token = auth.create_key(data["role"], data.get("name"))
         return {**key_dict(key), "key": token}, 201, {"Location": f"/v1/keys/{key.id}"}
 
@@ -105,7 +106,7 @@ def create_key_command(role: str, name: str | None) -> None:
 
     with database.connection_context():
         upgrade()
-        with database.atomic():
+        with writing():
             key, token = auth.create_key(role, name)
     click.echo(
         f"created key {key.id} ({key.role}, {key.name!r}); store it, it is not shown again:",

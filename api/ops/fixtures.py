@@ -8,10 +8,10 @@ from importlib import resources
 from annotator.feed import parse_feed_text
 from annotator.vocabulary import ENTITY_KINDS
 from api.store.articles import create_article, find_duplicate
-from api.store.db import database
 from api.store.events.write import write_event
 from api.store.models import Article, Mention, Topic
 from api.store.resolve import find_entity
+from api.store.transaction import writing
 
 # Who revisions name for what the command line writes (`author` of a revision).
 AUTHOR = "system"
@@ -24,7 +24,7 @@ def fixture_text(name: str) -> str:
 def load_topics() -> int:
     """Create or refresh the topic vocabulary; returns how many topics changed."""
     changed = 0
-    with database.atomic():
+    with writing():
         for item in json.loads(fixture_text("topics.json")):
             row = {
                 "label_en": item["label_en"],
@@ -68,7 +68,7 @@ def _load_article(spec: dict) -> int:
     }
     if find_duplicate(data) is not None:
         return 0
-    with database.atomic():
+    with writing():
         article = create_article(data)
         keyed = {}
         for item in spec["events"]:

@@ -23,9 +23,9 @@ from annotator.feed import parse_feed_text
 from annotator.text import detect_language
 from api.store.annotation import store_found_events
 from api.store.articles import content_hash, create_article
-from api.store.db import database
 from api.store.errors import Conflict
 from api.store.models import Article
+from api.store.transaction import writing
 from schemas.articles import ArticleWriteSchema
 
 FEED_SUFFIXES = (".txt",)
@@ -145,7 +145,7 @@ def _is_stored(data: dict) -> bool:
 
 def _store(item: Item, found: list | None, summary: Summary) -> None:
     try:
-        with database.atomic():
+        with writing():
             article = create_article(item.data)
             if found is not None:
                 summary.events += len(store_found_events(article, found))

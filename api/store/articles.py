@@ -7,11 +7,11 @@ import re
 
 import pycountry
 
-from api.store.db import database
 from api.store.errors import Conflict
 from api.store.events.write import EventWriter
 from api.store.models import Article, Event, EventArticle, Source, utcnow
 from api.store.resolve import lock_names
+from api.store.transaction import writing
 
 _SOURCE_COUNTRY = re.compile(r"\(([A-Z]{2})\)\s*$")
 
@@ -61,7 +61,7 @@ def duplicate_of(article: Article) -> Conflict:
 
 def create_article(data: dict) -> Article:
     """Store a new article exactly as given; 409 naming the stored copy if it is one."""
-    with database.atomic():
+    with writing():
         existing = find_duplicate(data)
         if existing is not None:
             raise duplicate_of(existing)
@@ -79,7 +79,7 @@ def create_article(data: dict) -> Article:
 
 def update_article(article: Article, data: dict) -> Article:
     """Correct an article's metadata (never its body)."""
-    with database.atomic():
+    with writing():
         if "source" in data:
             article.source = source_named(data.pop("source"), article.language)
         for key, value in data.items():

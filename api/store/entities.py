@@ -10,10 +10,10 @@ from __future__ import annotations
 import peewee as pw
 
 from api.store import names, postings
-from api.store.db import database
 from api.store.errors import Conflict, NotFound
 from api.store.models import Entity, EntityName, Place, PlaceName, utcnow
 from api.store.resolve import find_entity, find_place, index_entity, index_place
+from api.store.transaction import writing
 
 
 def name_starts_with(name_model, owner, text: str) -> pw.Expression:
@@ -75,7 +75,7 @@ def _refuse_duplicate_place(data: dict, place: Place | None = None) -> None:
 
 
 def create_entity(data: dict) -> Entity:
-    with database.atomic():
+    with writing():
         _refuse_duplicate_entity(data)
         entity = Entity.create(**{**data, "aliases": data.get("aliases") or []})
         index_entity(entity)
@@ -84,7 +84,7 @@ def create_entity(data: dict) -> Entity:
 
 def update_entity(entity_id: int, data: dict) -> Entity:
     """Correct an entity; a name another entity of the kind goes by is refused."""
-    with database.atomic():
+    with writing():
         entity = get_entity(entity_id)
         if {"name", "kind", "aliases"} & data.keys():
             _refuse_duplicate_entity({"name": entity.name, "kind": entity.kind, **data}, entity)
@@ -96,7 +96,7 @@ def update_entity(entity_id: int, data: dict) -> Entity:
 
 
 def create_place(data: dict) -> Place:
-    with database.atomic():
+    with writing():
         _refuse_duplicate_place(data)
         place = Place.create(**{**data, "aliases": data.get("aliases") or []})
         index_place(place)
@@ -105,7 +105,7 @@ def create_place(data: dict) -> Place:
 
 def update_place(place_id: int, data: dict) -> Place:
     """Correct a place; a name another place goes by is refused."""
-    with database.atomic():
+    with writing():
         place = get_place(place_id)
         if {"name", "aliases"} & data.keys():
             _refuse_duplicate_place({"name": place.name, "country": place.country, **data}, place)

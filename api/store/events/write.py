@@ -19,7 +19,6 @@ from collections.abc import Iterable
 
 from annotator.vocabulary import MAX_EVENT_DAYS
 from api.store import postings, revisions
-from api.store.db import database
 from api.store.errors import Invalid
 from api.store.models import (
     Article,
@@ -33,6 +32,7 @@ from api.store.models import (
     utcnow,
 )
 from api.store.resolve import resolve_entity, resolve_place
+from api.store.transaction import writing
 
 _MAX_PARENT_DEPTH = 1000
 
@@ -134,7 +134,7 @@ class EventWriter:
     def __init__(self, author: str):
         self.author = author
         self._before: dict[int, dict | None] = {}  # event id -> its document before (None: new)
-        self._transaction = database.atomic()
+        self._transaction = writing()
 
     def __enter__(self) -> EventWriter:
         self._transaction.__enter__()
