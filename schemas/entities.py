@@ -1,6 +1,6 @@
 """Entities (people, organisations, countries) and places (venues)."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from annotator.vocabulary import ENTITY_KINDS
 from schemas.common import (
@@ -24,6 +24,28 @@ _AT = "2025-12-05T12:00:00+00:00"
 _DAY = "2025-12-05"
 
 _name = {"validate": validate.Length(min=1, max=300)}
+
+# What one entity or place may carry. Each name is stored with keys of its own to match and
+# search it by (api.store.names): a few, and two for each of its first words.
+MAX_ALIASES = 100
+MAX_ALIAS_CHARACTERS = 5_000
+ALIAS_BOUNDS = (
+    f"At most {MAX_ALIASES}, of at most 300 characters each and {MAX_ALIAS_CHARACTERS:,} in all."
+)
+
+
+def _characters_in_all(aliases: list[str]) -> None:
+    if sum(map(len, aliases)) > MAX_ALIAS_CHARACTERS:
+        raise ValidationError(f"At most {MAX_ALIAS_CHARACTERS:,} characters in all.")
+
+
+def aliases_field(description: str, example: list[str]) -> fields.List:
+    """The aliases of an entity or place as a write gives them, within ``ALIAS_BOUNDS``."""
+    return fields.List(
+        Text(**_name),
+        validate=[validate.Length(max=MAX_ALIASES), _characters_in_all],
+        metadata={"description": f"{description} {ALIAS_BOUNDS}", "example": example},
+    )
 
 
 class EntityBriefSchema(Schema):
@@ -86,14 +108,7 @@ class EntityInlineSchema(Strict):
         allow_none=True,
         metadata={"description": "The state it belongs to or represents.", "example": "KZ"},
     )
-    aliases = fields.List(
-        Text(**_name),
-        validate=validate.Length(max=100),
-        metadata={
-            "description": "Other names and spellings to find it by.",
-            "example": ["Yermek Kosherbayev"],
-        },
-    )
+    aliases = aliases_field("Other names and spellings to find it by.", ["Yermek Kosherbayev"])
 
 
 class EntityWriteSchema(EntityInlineSchema):
@@ -119,9 +134,10 @@ class EntityListArgs(PageArgs):
     country = fields.List(
         CountryCode(), metadata={"description": "Only entities of these states (alpha-2)."}
     )
+    # Ten: api.store.names.SEARCH_WORDS, how many of a name's words start a search key.
     q = Text(
         validate=validate.Length(min=1, max=200),
-        metadata={"description": "Start of a name or alias, or of one of its words."},
+        metadata={"description": "Start of a name or alias, or of one of its first ten words."},
     )
     updated_since = updated_since_field()
 
@@ -184,11 +200,7 @@ class PlaceInlineSchema(Strict):
         validate=validate.Range(min=-180, max=180),
         metadata={"description": "Longitude (WGS 84).", "example": 16.37208},
     )
-    aliases = fields.List(
-        Text(**_name),
-        validate=validate.Length(max=100),
-        metadata={"description": "Other names to find it by.", "example": ["Вена", "Wien"]},
-    )
+    aliases = aliases_field("Other names to find it by.", ["Вена", "Wien"])
     geonames_id = fields.Integer(
         allow_none=True,
         validate=validate.Range(min=1, max=2**31 - 1),
@@ -200,9 +212,10 @@ class PlaceListArgs(PageArgs):
     country = fields.List(
         CountryCode(), metadata={"description": "Only places in these countries."}
     )
+    # Ten: api.store.names.SEARCH_WORDS, how many of a name's words start a search key.
     q = Text(
         validate=validate.Length(min=1, max=200),
-        metadata={"description": "Start of a name or alias, or of one of its words."},
+        metadata={"description": "Start of a name or alias, or of one of its first ten words."},
     )
     updated_since = updated_since_field()
 

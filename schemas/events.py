@@ -188,6 +188,19 @@ class ParticipantWriteSchema(Strict):
     )
 
 
+# What one event write may store of new names: each alias is stored with keys of its own
+# (api.store.names), and 500 participants of 100 aliases each would be a million keys.
+MAX_INLINE_ALIASES = 100
+
+
+def _inline_aliases(participants: list[dict]) -> None:
+    entities = [p["entity"] for p in participants if isinstance(p.get("entity"), dict)]
+    if sum(len(e.get("aliases") or []) for e in entities) > MAX_INLINE_ALIASES:
+        raise ValidationError(
+            f"The entities named inline carry at most {MAX_INLINE_ALIASES} aliases in all."
+        )
+
+
 class EventWriteSchema(Strict):
     """An event as a person writes it; PATCH takes any subset."""
 
@@ -221,8 +234,11 @@ class EventWriteSchema(Strict):
     )
     participants = fields.List(
         fields.Nested(ParticipantWriteSchema),
-        validate=validate.Length(max=500),
-        metadata={"description": "Who took part, and in what role."},
+        validate=[validate.Length(max=500), _inline_aliases],
+        metadata={
+            "description": "Who took part, and in what role. At most 500; the entities "
+            f"named inline carry at most {MAX_INLINE_ALIASES} aliases in all."
+        },
     )
     topics = fields.List(
         TopicSlug(), validate=validate.Length(max=50), metadata={"description": "What about."}

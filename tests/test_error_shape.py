@@ -16,6 +16,7 @@ from http import HTTPStatus
 import pytest
 
 from api import create_app
+from api.http.errors import FieldErrors
 from api.store.db import database
 
 PROBLEM = "application/problem+json"
@@ -638,3 +639,14 @@ def test_an_unexpected_failure_is_a_500_problem_without_leaks(app):
     body = assert_problem(response, 500)
     assert "no_such_table" not in response.get_data(as_text=True)
     assert "errors" not in body
+
+
+def test_a_problem_naming_half_a_surrogate_pair_is_still_written(app):
+    # A problem document echoes field names. The body parser refuses a name that is no
+    # Unicode text (test_hostile_input), but should one reach the writer, it is escaped.
+    def refuse():
+        raise FieldErrors({"\ud800": ["Unknown field."], "имя": ["Unknown field."]})
+
+    app.add_url_rule("/v1/refuse", "refuse", refuse)
+    body = assert_problem(app.test_client().get("/v1/refuse"), 422)
+    assert set(body["errors"]) == {"\ud800", "имя"}

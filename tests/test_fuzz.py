@@ -25,6 +25,8 @@ from annotator.vocabulary import MAX_EVENT_DAYS
 from api import create_app
 from api.store import names
 from api.store.models import Article, Entity, EntityName, Place
+from schemas.entities import MAX_ALIAS_CHARACTERS
+from schemas.events import MAX_INLINE_ALIASES
 
 FUZZ = settings(
     max_examples=20,
@@ -148,7 +150,24 @@ def _keeps_body(ctx, body) -> bool:
     if _patches_one_date(ctx, body):
         return False
     refs = [repr(p.get("entity")) for p in body.get("participants") or [] if isinstance(p, dict)]
-    return len(refs) == len(set(refs))
+    return len(refs) == len(set(refs)) and _aliases_within_bounds(body)
+
+
+def _aliases_within_bounds(body: dict) -> bool:
+    """At most 5,000 characters of aliases to an entity or place, and at most 100 aliases
+    to the entities an event names inline: sums JSON Schema cannot state."""
+    inline = [p.get("entity") for p in body.get("participants") or [] if isinstance(p, dict)]
+    if sum(len(_aliases(entity)) for entity in inline) > MAX_INLINE_ALIASES:
+        return False
+    return all(
+        sum(len(a) for a in _aliases(thing) if isinstance(a, str)) <= MAX_ALIAS_CHARACTERS
+        for thing in (body, body.get("venue"), *inline)
+    )
+
+
+def _aliases(thing) -> list:
+    aliases = thing.get("aliases") if isinstance(thing, dict) else None
+    return aliases if isinstance(aliases, list) else []
 
 
 def _patches_one_date(ctx, body: dict) -> bool:
@@ -210,7 +229,7 @@ def _resolves_to(entity, known: list[tuple[object, str, set[str]]]) -> set:
         return set()
     given = [entity["name"].strip()]
     given += [a for a in entity.get("aliases") or [] if isinstance(a, str) and a.strip()]
-    probes = names.exact_keys(given) | names.cross_script(names.skeleton_keys(given))
+    probes = names.stored(names.exact_keys(given) | names.cross_script(names.skeleton_keys(given)))
     return {key for key, kind, full in known if kind == entity.get("kind") and probes & full}
 
 

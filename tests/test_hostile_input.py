@@ -65,6 +65,24 @@ CASES = [
         {**EVENT, "venue": [[[[[[[[[[1]]]]]]]]]]},
         field="venue",
     ),
+    # Integers of more digits than Python reads (4300), anywhere; a name that is half a
+    # surrogate pair (its problem document could not be written): malformed, not a 500.
+    Case("5000-digit-int", "POST", "/v1/events", 400, '{"title": ' + "7" * 5000 + "}"),
+    Case(
+        "5000-digit-int-deep",
+        "POST",
+        "/v1/entities",
+        400,
+        '{"name": "A", "kind": "person", "x": [[{"y": -' + "9" * 5000 + "}]]}",
+    ),
+    Case("lone-surrogate-name", "POST", "/v1/events", 400, '{"\\ud800": 1}'),
+    Case(
+        "lone-surrogate-nested-name",
+        "POST",
+        "/v1/events",
+        400,
+        json.dumps({**EVENT, "venue": {"name": "V"}})[:-2] + ', "\\udfff": 1}}',
+    ),
     # Huge integers and page sizes, negative limits.
     Case(
         "huge-int-body", "POST", "/v1/events", 422, {**EVENT, "parent_id": BIG}, field="parent_id"

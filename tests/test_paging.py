@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import ON_POSTGRES
 
+from api.store import search
 from api.store.db import database
 from api.store.events.write import write_event
 
@@ -181,6 +185,34 @@ def test_a_cursor_of_another_sort_or_list_is_refused(app):
             else:
                 assert problem_fields(response) == {"cursor"}
     assert accepted == []
+
+
+def forged(*parts) -> str:
+    """A cursor as ``api.http.pagination`` writes one: base64url JSON of the list's tag and
+    the keys of the last row served."""
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode().rstrip("=")
+
+
+def test_a_cursor_whose_keys_are_no_position_in_its_list_is_refused(app, monkeypatch):
+    make_events(app, 5)
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)  # `q` walks the search documents by date
+    client = app.test_client()
+    assert sum(map(len, walk(client, "/v1/events?q=event&limit=2"))) == 5  # its own cursors
+    day = START.isoformat()
+    # SQLite's search order is one rowid per (start date, id), ids below 2**33: a bigger id
+    # is no position in it (and its rowid overflowed 64 bits: a 500). PostgreSQL's is the
+    # pair itself, where any 64-bit id is one.
+    for sort, event_id in (("-start_date", 2**63 - 1), ("start_date", 2**33), ("-start_date", -1)):
+        url = f"/v1/events?q=event&sort={sort}&cursor=" + forged(f"event:{sort}", day, event_id)
+        if ON_POSTGRES:
+            assert client.get(url).status_code == 200, url
+        else:
+            assert problem_fields(client.get(url)) == {"cursor"}, url
+    # Text no stored key holds: NUL (PostgreSQL cannot bind it: a 500) or half a surrogate
+    # pair (no Unicode text: a 500 on both stores).
+    for slug in ("a\x00b", "\ud800"):
+        response = client.get("/v1/topics?cursor=" + forged("topic:slug", slug))
+        assert problem_fields(response) == {"cursor"}, slug
 
 
 @pytest.mark.parametrize("limit", [1, 3, 500])

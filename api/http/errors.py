@@ -132,10 +132,21 @@ def problem_response(status: int, detail: str, *, errors=None, headers=None, **e
     if errors:
         body["errors"] = errors
     body.update(extra)
-    response = Response(
-        json.dumps(body), status=status, mimetype=PROBLEM_TYPE, headers=headers or {}
+    return Response(
+        _problem_text(body), status=status, mimetype=PROBLEM_TYPE, headers=headers or {}
     )
-    return response
+
+
+def _problem_text(body: dict) -> str:
+    """The document as JSON text. It echoes what the request held (field names, a value in
+    a message): half a surrogate pair there cannot be written as UTF-8, so then every
+    character beyond ASCII is written as a ``\\u`` escape instead."""
+    text = json.dumps(body)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(body, ensure_ascii=True)
+    return text
 
 
 _DETAILS = {

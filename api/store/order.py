@@ -64,4 +64,9 @@ def _decode_value(field: pw.Field, value):
         return value
     if not isinstance(value, str):
         raise ValueError("not a string")
+    if "\x00" in value:
+        # No stored text holds NUL (writes refuse it), so it is no position; and PostgreSQL
+        # cannot even bind it.
+        raise ValueError("NUL in a text key")
+    value.encode("utf-8")  # a lone surrogate is no text: UnicodeEncodeError, a ValueError
     return value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from api.store import names, postings
 from api.store.dialect import dialect
+from api.store.dialect.base import batches
 from api.store.models import Entity, EntityName, Place, PlaceName
 
 # Find-then-create must not race: two writers naming the same new person would each find
@@ -42,7 +43,7 @@ def index_entity(entity: Entity) -> None:
     EntityName.delete().where(EntityName.entity == entity).execute()
     rows = [{"entity": entity.id, "key": k, "full": True} for k in names.full_keys(all_names)]
     rows += [{"entity": entity.id, "key": k, "full": False} for k in names.search_keys(all_names)]
-    EntityName.insert_many(rows).execute()
+    _insert(EntityName, rows)
 
 
 def index_place(place: Place) -> None:
@@ -51,14 +52,23 @@ def index_place(place: Place) -> None:
     PlaceName.delete().where(PlaceName.place == place).execute()
     rows = [{"place": place.id, "key": k, "full": True} for k in names.full_keys(all_names)]
     rows += [{"place": place.id, "key": k, "full": False} for k in names.search_keys(all_names)]
-    PlaceName.insert_many(rows).execute()
+    _insert(PlaceName, rows)
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """Insert ``rows`` in statements each under the store's limit of bound parameters (an
+    entity of 100 long aliases has thousands of keys, three values each)."""
+    if rows:
+        for chunk in batches(rows, dialect().max_parameters // len(rows[0])):
+            model.insert_many(chunk).execute()
 
 
 def _matching(name_model, owner, names_: list[str], extra=None) -> list:
     """Rows of ``owner`` known by one of ``names_``: by an exact key, else (only then) by
     the skeleton of a name in the other script. Oldest first."""
     owner_field = getattr(name_model, owner._meta.name)
-    for keys in (names.exact_keys(names_), names.cross_script(names.skeleton_keys(names_))):
+    for probes in (names.exact_keys(names_), names.cross_script(names.skeleton_keys(names_))):
+        keys = names.stored(probes)
         if not keys:
             continue
         query = (

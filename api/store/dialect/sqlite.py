@@ -248,6 +248,10 @@ class _KeyOrder(Order):
     def after(self, keys: list) -> pw.Expression:
         event = self.event
         day, event_id = Order(self.name, (event.start_date, event.id)).decode(keys)
+        if not 0 <= event_id < _SPAN:
+            # The rowid holds ids below 2**33 (``_KEY``): a bigger one is no position in this
+            # order, and its key would not fit in 64 bits.
+            raise ValueError("not an event id of the search order")
         bound = _key(day, event_id)
         rowid = self.fields[0]
         return rowid < bound if self.descending else rowid > bound
