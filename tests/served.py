@@ -112,9 +112,15 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 30) -> N
 
 def request(port: int, method: str, path: str, body=None, key: str | None = None, timeout=60):
     """One HTTP request; returns (status, parsed JSON, or the text, or None)."""
+    status, _, parsed = call(port, method, path, body, key, timeout=timeout)
+    return status, parsed
+
+
+def call(port, method, path, body=None, key=None, headers=None, timeout=60):
+    """One HTTP request with ``headers``; returns (status, response headers, parsed body)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", **(headers or {})}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -128,7 +134,7 @@ def request(port: int, method: str, path: str, body=None, key: str | None = None
             parsed = json.loads(raw) if raw else None
         except ValueError:
             parsed = raw.decode("utf-8", "replace")
-        return response.status, parsed
+        return response.status, dict(response.getheaders()), parsed
     finally:
         conn.close()
 

@@ -10,8 +10,6 @@ of the same requests would have left.
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import threading
 import time
@@ -21,6 +19,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from served import call as _call
 from served import gunicorn, prepare_database, store_rows
 
 from api.store.dialect.base import WRITERS_LOCK
@@ -37,24 +36,8 @@ ARTICLE = {
 
 
 def call(port: int, method: str, path: str, key: str, body=None, headers=None):
-    """One request; (status, headers, parsed JSON or text)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        sent = {"Accept": "application/json", "Authorization": f"Bearer {key}", **(headers or {})}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=sent)
-        response = conn.getresponse()
-        raw = response.read()
-        try:
-            parsed = json.loads(raw) if raw else None
-        except ValueError:
-            parsed = raw.decode("utf-8", "replace")
-        return response.status, dict(response.getheaders()), parsed
-    finally:
-        conn.close()
+    """One request with the key; (status, headers, parsed body)."""
+    return _call(port, method, path, body, key, headers, timeout=120)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ import secrets
 from flask import current_app, g, has_request_context, request
 
 from api.http.errors import Problem
+from api.store import revisions
 from api.store.models import ApiKey, utcnow
 from schemas.keys import API_ROLES
 
@@ -112,7 +113,7 @@ def current_author() -> str:
     """Who is making the change, as revisions record it: the key's name, else ``system``."""
     if has_request_context() and g.get("api_key") is not None:
         return g.api_key.name
-    return "system"
+    return revisions.SYSTEM
 
 
 def authorize() -> None:

@@ -7,14 +7,12 @@ from importlib import resources
 
 from annotator.feed import parse_feed_text
 from annotator.vocabulary import ENTITY_KINDS
+from api.store import revisions
 from api.store.articles import create_article, find_duplicate
 from api.store.events.write import write_event
 from api.store.models import Article, Mention, Topic
 from api.store.resolve import find_entity
 from api.store.transaction import writing
-
-# Who revisions name for what the command line writes (`author` of a revision).
-AUTHOR = "system"
 
 
 def fixture_text(name: str) -> str:
@@ -75,7 +73,7 @@ def _load_article(spec: dict) -> int:
             fields = {k: v for k, v in item.items() if k not in ("key", "parent", "evidence")}
             parent = keyed[item["parent"]].id if item.get("parent") else None
             event = write_event(
-                {**fields, "parent_id": parent, "articles": [article.id]}, author=AUTHOR
+                {**fields, "parent_id": parent, "articles": [article.id]}, author=revisions.SYSTEM
             )
             keyed[item["key"]] = event
             for evidence in item.get("evidence", []):

@@ -86,7 +86,14 @@ def _json_as_text(row: tuple, columns: list[pw.Field], json_at: list[int]) -> tu
 
 def write_block(block: EventBlock, countries: postings.Countries, batch: int) -> dict[str, int]:
     """Insert a block of new events with their copies; the rows written per table."""
-    copies = postings.copies_of(block.events, block.participants, block.event_topics, countries)
+    copies = postings.copies_of(
+        block.events,
+        block.participants,
+        block.event_topics,
+        countries,
+        start_at=EVENT_FIELDS.index("start_date"),
+        venue_at=EVENT_FIELDS.index("venue"),
+    )
     tables = (
         (Event, (*EVENT_FIELDS, "venue_country"), copies.events),
         (Article, ARTICLE_FIELDS, block.articles),

@@ -102,11 +102,13 @@ class Copies:
     event_countries: list[tuple]  # (event, country, start date)
 
 
-def copies_of(events, participants, event_topics, countries: Countries) -> Copies:
-    """The rows of new events (``api.store.bulk``'s field orders: id first, start date 4th,
-    venue 7th) with the copies the SQL above would make of them once stored."""
-    start = {row[0]: row[3] for row in events}
-    venue_at = 6
+def copies_of(
+    events, participants, event_topics, countries: Countries, *, start_at: int, venue_at: int
+) -> Copies:
+    """The rows of new events (id first, the start date at ``start_at``, the venue at
+    ``venue_at``; participants and topics event first) with the copies the SQL above would
+    make of them once stored."""
+    start = {row[0]: row[start_at] for row in events}
     out_events = [(*row, countries.of_place.get(row[venue_at])) for row in events]
     out_participants = [(*row, start[row[0]]) for row in participants]
     out_topics = [(*row, start[row[0]]) for row in event_topics]

@@ -21,6 +21,9 @@ from api.store.events.read import documents
 from api.store.models import Event, EventRevision
 
 _NOT_COMPARED = {"id", "created_at", "updated_at"}
+# Who revisions name for a change made outside a request by no one in particular
+# (the command line, fixtures).
+SYSTEM = "system"
 
 
 def snapshots(events: Iterable[Event]) -> dict[int, dict]:
@@ -57,9 +60,3 @@ def record(event_id: int, action: str, author: str, before: dict | None, after: 
         changed=changed_fields(before, after),
         snapshot=after if after is not None else before,
     )
-
-
-def record_deletions(events: Iterable[Event], author: str) -> None:
-    """Keep the last state of ``events``, about to be deleted."""
-    for event_id, last in snapshots(events).items():
-        record(event_id, "deleted", author, last, None)
