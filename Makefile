@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := api
 
-.PHONY: run serve test test-postgres lint lint-openapi format openapi bench clean
+.PHONY: run serve worker test test-postgres lint lint-openapi format openapi bench clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +14,21 @@ $(BIN)/flask: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(BIN)/flask
 
+# The server, and beside it one annotation worker on the embedded queue (instance/queue/),
+# stopped with it.
 run: $(BIN)/flask
 	$(BIN)/flask --app api db upgrade
 	$(BIN)/flask --app api load-fixtures
+	$(BIN)/flask --app api worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app api run --host $(HOST) --port $(PORT)
 
 serve: $(BIN)/flask
 	$(BIN)/flask --app api db upgrade
 	$(BIN)/gunicorn --config gunicorn.conf.py api.wsgi:app
+
+# Annotation workers for `make serve` (JOB_BROKER_URL: the same on every machine).
+worker: $(BIN)/flask
+	$(BIN)/flask --app api worker --concurrency $(or $(WORKERS),2)
 
 test: $(BIN)/flask
 	$(BIN)/pytest --cov --cov-report=term:skip-covered

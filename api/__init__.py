@@ -86,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
         cli,
         entities,
         events,
+        jobs,
         keys,
         meta,
         places,
@@ -109,6 +110,10 @@ def create_app(config: dict | None = None) -> Flask:
         pool_size=app.config["DB_POOL_SIZE"],
         busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
     )
+
+    from api.ops import queue
+
+    queue.configure(app.config)
 
     api = AnnalsApi(app, spec_kwargs={"extra_plugins": [OperationIds()]})
     # flask-smorest's own pagination header schema: unused here (lists page by cursor).
@@ -139,6 +144,7 @@ def create_app(config: dict | None = None) -> Flask:
         aggregates.blp,
         web_annotations.blp,
         changes.blp,
+        jobs.blp,
         revisions.blp,
         keys.blp,
     ):

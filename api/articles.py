@@ -10,14 +10,25 @@ from api.http.auth import current_author
 from api.http.blueprint import Blueprint
 from api.http.errors import Problem
 from api.http.pagination import page
+from api.http.responses import json_response
+from api.jobs import (
+    ACCEPTED,
+    PREFER,
+    accepted,
+    annotation_job,
+    check_annotatable,
+    preferred_wait,
+    wait_for,
+)
 from api.store import search
-from api.store.annotation import annotate_article
 from api.store.articles import create_article, delete_article, update_article
 from api.store.events.query import EVENT_FILTERS
 from api.store.events.read import load_events
 from api.store.filters import apply
-from api.store.models import Article, Event, Source
+from api.store.jobs import queue_annotation
+from api.store.models import Article, Source
 from api.store.order import Order
+from api.store.transaction import writing
 from schemas.articles import (
     AnnotateArgs,
     ArticleCreatedSchema,
@@ -71,8 +82,24 @@ def get_article(article_id: int) -> Article:
     return article
 
 
-def _with_events(article: Article, events: list[Event]) -> dict:
-    return {**article_dict(article), "events": load_events([e.id for e in events])}
+def _with_events(article: Article, event_ids: list[int]) -> dict:
+    return {**article_dict(article), "events": load_events(event_ids)}
+
+
+def _annotated(article_id: int, status: int):
+    """The answer to a request that queued the article's annotation: the article with its
+    events if the job is done within the client's preferred wait, else the job (202)."""
+    article = get_article(article_id)
+    job = annotation_job(article)
+    wait = preferred_wait(article)
+    if wait is None:
+        return accepted(job)
+    job = wait_for(job, wait)
+    if job.state != "done":
+        return accepted(job)
+    body = ArticleCreatedSchema().dump(_with_events(get_article(article_id), job.events))
+    headers = {"Location": f"/v1/articles/{article_id}", "Vary": "Prefer"}
+    return json_response(body, status, {**headers, "Content-Location": f"/v1/jobs/{job.id}"})
 
 
 def article_dict(article: Article, *, body: bool = True) -> dict:
@@ -112,18 +139,32 @@ class Articles(MethodView):
     @blp.arguments(AnnotateArgs, location="query")
     @blp.arguments(ArticleWriteSchema, example=EXAMPLE_ARTICLE)
     @blp.response(201, ArticleCreatedSchema)
+    @blp.alt_response(202, **ACCEPTED)
+    @blp.doc(parameters=[PREFER])
     @blp.problem(409, "Stored already; `existing` and `Location` name it")
+    @blp.problem(503, "The annotation queue cannot be reached; the job waits (`job`)")
     def post(self, query, data):
-        """Store an article, and with annotate=true find its events.
+        """Store an article, and with annotate=true queue its annotation.
 
         The same article posted twice (same `url`, or same source, title and
         body) is not stored twice: the answer is 409 with the stored one's
         location. A new `source` name creates the source.
+
+        With `annotate=true` the article is stored and its annotation queued in
+        one transaction; the answer is 202 with the job (`Location: /v1/jobs/{id}`),
+        or, with `Prefer: wait=N` and the job done within N seconds, 201 with the
+        article and its events. An article longer than the annotator takes is a 422.
         """
-        article = create_article(data)
-        events = annotate_article(article) if query["annotate"] else []
+        if query["annotate"]:
+            check_annotatable(data["title"], data["body"])
+        with writing():
+            article = create_article(data)
+            if query["annotate"]:
+                queue_annotation(article)
+        if query["annotate"]:
+            return _annotated(article.id, 201)
         return (
-            _with_events(get_article(article.id), events),
+            _with_events(get_article(article.id), []),
             201,
             {"Location": f"/v1/articles/{article.id}"},
         )
@@ -189,12 +230,19 @@ class ArticleEvents(MethodView):
 @blp.route("/<int:article_id>/annotate")
 class ArticleAnnotation(MethodView):
     @blp.response(200, ArticleCreatedSchema)
+    @blp.alt_response(202, **ACCEPTED)
+    @blp.doc(parameters=[PREFER])
     @blp.problem(404, "No such article")
+    @blp.problem(503, "The annotation queue cannot be reached; the job waits (`job`)")
     def post(self, article_id):
         """Run the annotator again on a stored article.
 
-        Replaces the article's `auto` events; events a person reviewed or
-        rejected are never touched.
+        Queues the job (202, `Location: /v1/jobs/{id}`); while one is queued or
+        running for the article, that job is the answer. With `Prefer: wait=N`
+        and the job done within N seconds, 200 with the article and its events.
+        The job replaces the article's `auto` events; events a person reviewed or
+        rejected are never touched. An article longer than the annotator takes is a 422.
         """
         article = get_article(article_id)
-        return _with_events(article, annotate_article(article))
+        check_annotatable(article.title, article.body)
+        return _annotated(article.id, 200)

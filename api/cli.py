@@ -99,6 +99,18 @@ def ingest_command(paths: tuple[str, ...], annotate: bool, workers: int, quiet: 
         raise SystemExit(1)
 
 
+@click.command("worker")
+@click.option(
+    "--concurrency", type=click.IntRange(1, 64), default=1, help="Pool processes (annotating)."
+)
+@click.option("--loglevel", default="INFO", help="Celery's log level.")
+def worker_command(concurrency: int, loglevel: str) -> None:
+    """Take annotation jobs from the queue (JOB_BROKER_URL) until stopped."""
+    from api.ops.queue import run_worker
+
+    run_worker(concurrency, loglevel)
+
+
 @click.command("evaluate")
 @click.argument("path", type=click.Path(exists=True, file_okay=False))
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False))
@@ -123,6 +135,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(load_fixtures_command)
     app.cli.add_command(ingest_command)
     app.cli.add_command(evaluate_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(__import__("api.ops.synthetic").ops.synthetic.seed_synthetic_command)
     for command in __import__("api.keys").keys.COMMANDS:
         app.cli.add_command(command)

@@ -21,6 +21,17 @@ DEFAULTS: dict[str, object] = {
     "PAGE_LIMIT_DEFAULT": 50,
     "PAGE_LIMIT_MAX": 500,
     "TESTING": False,
+    # Annotation jobs (api.ops.queue): the broker workers take them from. The default, a
+    # folder shared on one machine, needs no server; redis://... or amqp://... for
+    # production; "inline" runs each job inside its request (tests and scripts only).
+    "JOB_BROKER_URL": "filesystem://",
+    "JOB_QUEUE": "annals.annotate",  # the queue's name on the broker
+    "JOB_QUEUE_DIR": "instance/queue",  # the file-system transport's folder
+    "JOB_TIME_LIMIT_S": 60,  # a job running longer is stopped and failed
+    "JOB_MEMORY_LIMIT_MB": 1024,  # memory one article's annotation may take
+    "JOB_WAIT_MAX_S": 10,  # the longest `Prefer: wait=N` honoured
+    "JOB_WAIT_MAX_CHARS": 20_000,  # ... and for articles no longer than this
+    "ANNOTATION_MAX_CHARS": 100_000,  # title and body; a longer article is stored, not annotated
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -80,8 +80,16 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def app(database_url):
-    # Limits have their own tests (test_ratelimit.py), with their own tiny limits.
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False})
+    # Limits have their own tests (test_ratelimit.py), with their own tiny limits. Jobs run
+    # inside their request; tests/test_jobs.py runs them in real workers.
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "JOB_BROKER_URL": "inline",
+        }
+    )
     with app.app_context(), database.connection_context():
         upgrade()
         load_topics()

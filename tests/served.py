@@ -45,15 +45,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(url: str, log: Path, *, workers: int = 4) -> tuple[int, subprocess.Popen]:
-    """Start gunicorn on ``url``'s store and wait until it answers; returns (port, process)."""
+def start(
+    url: str, log: Path, *, workers: int = 4, env: dict | None = None
+) -> tuple[int, subprocess.Popen]:
+    """Start gunicorn on ``url``'s store and wait until it answers; returns (port, process).
+
+    Annotation jobs run inside their request unless ``env`` names a broker
+    (``JOB_BROKER_URL``; tests/test_jobs.py runs real workers)."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "false",
+        "JOB_BROKER_URL": "inline",
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
+        **(env or {}),
     }
     with open(log, "ab") as out:
         process = subprocess.Popen(
@@ -73,8 +80,8 @@ def start(url: str, log: Path, *, workers: int = 4) -> tuple[int, subprocess.Pop
 
 
 @contextmanager
-def gunicorn(url: str, log: Path, *, workers: int = 4):
-    port, process = start(url, log, workers=workers)
+def gunicorn(url: str, log: Path, *, workers: int = 4, env: dict | None = None):
+    port, process = start(url, log, workers=workers, env=env)
     try:
         yield port, process
     finally:
@@ -87,6 +94,30 @@ def live_server(url: str, log: Path):
     key = prepare_database(url, fixtures=True)
     with gunicorn(url, log, workers=1) as (port, _process):
         yield f"http://127.0.0.1:{port}", key
+
+
+def start_worker(env: dict, log: Path, *, cwd: Path = ROOT) -> subprocess.Popen:
+    """Start ``flask --app api worker`` (one pool process) with ``env`` over the environment,
+    in a process group of its own, and wait until it takes jobs."""
+    mark = log.stat().st_size if log.exists() else 0
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [str(BIN / "flask"), "--app", "api", "worker", "--concurrency", "1"],
+            cwd=cwd,
+            env={**os.environ, **{k: str(v) for k, v in env.items()}},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"worker exited: {log.read_text()[-2000:]}")
+        if b" ready." in log.read_bytes()[mark:]:
+            return process
+        time.sleep(0.2)
+    kill_group(process)
+    raise RuntimeError(f"worker not ready: {log.read_text()[-2000:]}")
 
 
 def kill_group(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:

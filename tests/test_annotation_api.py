@@ -22,7 +22,9 @@ SEED_ARTICLE = {
 
 @pytest.fixture
 def annotated(client):
-    response = client.post("/v1/articles?annotate=true", json=SEED_ARTICLE)
+    response = client.post(
+        "/v1/articles?annotate=true", json=SEED_ARTICLE, headers={"Prefer": "wait=10"}
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -78,7 +80,7 @@ def test_reannotation_replaces_auto_events_and_keeps_reviewed_ones(client, annot
         headers={"If-Match": client.get(f"/v1/events/{reviewed['id']}").headers["ETag"]},
     )
     assert changed.status_code == 200
-    again = client.post(f"/v1/articles/{annotated['id']}/annotate")
+    again = client.post(f"/v1/articles/{annotated['id']}/annotate", headers={"Prefer": "wait=10"})
     assert again.status_code == 200
     kept = client.get(f"/v1/events/{reviewed['id']}").json
     assert kept["title"] == "Checked by a person"
@@ -100,7 +102,9 @@ def test_entities_resolve_across_articles_and_scripts(client, annotated):
         "published_at": "2026-01-14",
         "language": "en",
     }
-    response = client.post("/v1/articles?annotate=true", json=english)
+    response = client.post(
+        "/v1/articles?annotate=true", json=english, headers={"Prefer": "wait=10"}
+    )
     assert response.status_code == 201
     found = client.get("/v1/entities?q=Kosherbayev&kind=person").json["data"]
     assert len(found) == 1
@@ -119,6 +123,7 @@ def test_article_without_events_yields_none(client):
             "Продовольственные товары подорожали на 11,2%.",
             "published_at": "2025-11-03",
         },
+        headers={"Prefer": "wait=10"},
     )
     assert response.status_code == 201
     assert response.json["events"] == []
@@ -160,7 +165,11 @@ def test_a_relative_day_outside_the_calendar_dates_by_publication(
     # (it overflowed: a 500, the article stored unannotated); the events fall back to the
     # publication day, as when the text gives no date.
     article = {"title": body[:40], "body": body, "published_at": published_at}
-    response = client.post("/v1/articles?annotate=true", json={**article, "language": language})
+    response = client.post(
+        "/v1/articles?annotate=true",
+        json={**article, "language": language},
+        headers={"Prefer": "wait=10"},
+    )
     assert response.status_code == 201, response.json
     events = response.json["events"]
     assert events

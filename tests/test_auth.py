@@ -137,6 +137,7 @@ def test_writes_record_the_key_name_as_author(client, db):
         ("/v1/events", "post", "editor"),
         ("/v1/events/{event_id}", "delete", "editor"),
         ("/v1/articles/{article_id}/annotate", "post", "editor"),
+        ("/v1/jobs/{job_id}", "get", None),
         ("/v1/keys", "get", "admin"),
         ("/v1/keys", "post", "admin"),
     ],

@@ -625,7 +625,11 @@ def test_annotating_answers_without_a_500(seeded, url):
     if "{id}" in url:
         created = client.post("/v1/articles", json=article)
         url = url.format(id=created.get_json()["id"])
-    response = client.post(url, json=article) if "annotate=" in url else client.post(url)
+    wait = {"Prefer": "wait=10"}
+    if "annotate=" in url:
+        response = client.post(url, json=article, headers=wait)
+    else:
+        response = client.post(url, headers=wait)
     assert response.status_code in (200, 201), response.get_data(as_text=True)
     assert isinstance(response.get_json()["events"], list)
 

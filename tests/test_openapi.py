@@ -82,6 +82,7 @@ def test_every_contract_operation_is_documented(spec):
         ("/v1/articles/{article_id}", "delete"),
         ("/v1/articles/{article_id}/events", "get"),
         ("/v1/articles/{article_id}/annotate", "post"),
+        ("/v1/jobs/{job_id}", "get"),
         ("/v1/events", "get"),
         ("/v1/events", "post"),
         ("/v1/events/{event_id}", "get"),

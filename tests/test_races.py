@@ -36,7 +36,9 @@ ARTICLE = {
 
 
 def call(port: int, method: str, path: str, key: str, body=None, headers=None):
-    """One request with the key; (status, headers, parsed body)."""
+    """One request with the key, ready to wait for an annotation (the job runs inside the
+    request here); (status, headers, parsed body)."""
+    headers = {"Prefer": "wait=10", **(headers or {})}
     return _call(port, method, path, body, key, headers, timeout=120)
 
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from served import BIN, ROOT, gunicorn
+from served import BIN, ROOT, gunicorn, kill_group, start_worker
 
 README = ROOT / "README.md"
 PORT_IN_EXAMPLES = "127.0.0.1:8000"
@@ -56,10 +56,13 @@ RUN = {"sh", "python", "js"}
 
 EXCEPTED = {
     "make run    # creates .venv, installs, creates instance/events.db, loads fixtures/, serves "
-    "http://127.0.0.1:8000 (docs at /docs)\n"
+    "http://127.0.0.1:8000 (docs at /docs) with an annotation worker\n"
     "make test   # creates .venv with the dev extras and runs the whole test suite": (
-        "`make run` serves on port 8000 until stopped: this test does its three steps itself "
-        "(db upgrade, load-fixtures, serve); `make test` runs this very suite"
+        "`make run` serves on port 8000 until stopped: this test does its steps itself "
+        "(db upgrade, load-fixtures, a worker, serve); `make test` runs this very suite"
+    ),
+    ".venv/bin/flask --app api worker --concurrency 2   # or: make worker WORKERS=2": (
+        "runs until stopped: this test starts a worker itself, as `make run` does"
     ),
     "pip install openapi-python-client ruff": (
         "installs from the network; the venv has both already (the dev extras)"
@@ -383,6 +386,7 @@ FLASK_OUTPUT = {
         r"^stored \d+, skipped \d+ \(already stored\), failed 0, events made \d+$", re.M
     ),
     "evaluate": re.compile(r"^all +43 ", re.M),
+    "worker": re.compile(r"Take annotation jobs from the queue", re.M),
     "init-db": re.compile(r"^database ready \(schema version \d+\)$", re.M),
     "db upgrade": re.compile(r"^schema at version \d+", re.M),
     "load-fixtures": re.compile(r"^topics changed: 0, events made: 0$", re.M),
@@ -453,7 +457,20 @@ def test_readme_examples_run_on_a_fresh_instance(database_url, workdir, tmp_path
     run([*flask, "db", "upgrade"], workdir, env, "db upgrade")
     assert "events made: 6" in run([*flask, "load-fixtures"], workdir, env, "load-fixtures")
 
-    with gunicorn(database_url, tmp_path / "gunicorn.log", workers=1) as (port, _process):
+    # ... and beside the server, an annotation worker on the embedded queue.
+    queue = {"JOB_BROKER_URL": "filesystem://", "JOB_QUEUE_DIR": str(tmp_path / "queue")}
+    env.update(queue)
+    worker = start_worker(env, tmp_path / "worker.log", cwd=workdir)
+    try:
+        _run_blocks(blocks, database_url, workdir, env, key_file, tmp_path, queue)
+    finally:
+        kill_group(worker)
+    _check_calls(harness)
+
+
+def _run_blocks(blocks, database_url, workdir, env, key_file, tmp_path, queue) -> None:
+    server = gunicorn(database_url, tmp_path / "gunicorn.log", workers=1, env=queue)
+    with server as (port, _process):
         for number, (language, text) in enumerate(blocks, 1):
             text = text.replace(PORT_IN_EXAMPLES, f"127.0.0.1:{port}")
             what = f"README block {number} ({language}): {text.splitlines()[0]!r}"
@@ -479,6 +496,9 @@ def test_readme_examples_run_on_a_fresh_instance(database_url, workdir, tmp_path
                 check_js_output(first)
                 check_js_output(run(["node", "annals.mjs"], workdir, env, what + ", again"))
 
+
+def _check_calls(harness: Path) -> None:
+    workdir = harness.parent / "checkout"
     calls = read_calls(harness / "calls", workdir)
     assert calls
     for call in calls:

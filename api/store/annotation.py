@@ -7,7 +7,6 @@ annotates never pays for it. Re-annotation replaces only the article's
 
 from __future__ import annotations
 
-from annotator import get_annotator
 from api.store.events.write import EventWriter
 from api.store.models import (
     Article,
@@ -19,7 +18,7 @@ from api.store.models import (
     Topic,
     utcnow,
 )
-from api.store.resolve import resolve_entity, resolve_place
+from api.store.resolve import insert_batched, resolve_entity, resolve_place
 
 AUTHOR = "annotator"  # who revisions name for the annotator's changes
 
@@ -101,9 +100,7 @@ def store_found_events(article: Article, found: list, author: str = AUTHOR) -> l
             if item.venue is not None:
                 mentions.append(_mention(article, event, "venue", item.venue.mention))
         _link_parents(found, stored)
-        rows = [m for m in mentions if m is not None]
-        if rows:
-            Mention.insert_many(rows).execute()
+        insert_batched(Mention, [m for m in mentions if m is not None])
     return list(stored.values())
 
 
@@ -183,14 +180,3 @@ def _link_parents(found: list, stored: dict[str, Event]) -> None:
             event = stored[item.key]
             event.parent = stored[item.parent_key]
             event.save()
-
-
-def annotate_article(article: Article) -> list[Event]:
-    """Run the annotator on ``article`` and store what it finds."""
-    found = get_annotator().annotate(
-        article.body,
-        title=article.title,
-        published_at=article.published_at,
-        language=article.language,
-    )
-    return store_found_events(article, found)

@@ -110,6 +110,12 @@ def _redundant_indexes() -> None:
         database.execute_sql(f"DROP INDEX IF EXISTS {index}")
 
 
+def _jobs() -> None:
+    from api.store.models import Job
+
+    database.create_tables([Job], safe=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (1, "initial schema", _initial),
     (2, "api keys", _api_keys),
@@ -119,6 +125,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[], None]]] = [
     (6, "date-ordered copies for the event filters", _postings),
     (7, "a search document per event", _event_search),
     (8, "no indexes that wider ones cover", _redundant_indexes),
+    (9, "annotation jobs", _jobs),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -298,6 +298,32 @@ TABLES = [
 ]
 
 
+class Job(BaseModel):
+    """One annotation of one article, asked for and run by a worker (``api.store.jobs``).
+
+    Not in ``TABLES`` and not exported: it is the work in flight, not data. ``attempt``
+    counts the workers that took it; ``lease_until`` is when a worker that took it and
+    went silent is presumed gone; ``worker`` (host:pid) lets a worker on the same host
+    see at once that the one before it died.
+    """
+
+    id = LastingId()
+    article = pw.ForeignKeyField(Article, null=True, on_delete="SET NULL")
+    state = pw.CharField(max_length=8, default="queued")  # queued, running, done, failed
+    attempt = pw.IntegerField(default=0)
+    worker = pw.CharField(max_length=200, null=True)
+    lease_until = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    started_at = pw.DateTimeField(null=True)
+    finished_at = pw.DateTimeField(null=True)
+    events = JSONField(null=True)  # ids of the events stored, when done
+    problem = JSONField(null=True)  # why it failed: a problem document's title and detail
+
+    class Meta:
+        table_name = "job"
+        indexes = ((("state", "created_at"), False),)
+
+
 class ChangeLog(BaseModel):
     """One create, update or delete of a resource, in commit order (``seq``).
 

@@ -43,7 +43,7 @@ def index_entity(entity: Entity) -> None:
     EntityName.delete().where(EntityName.entity == entity).execute()
     rows = [{"entity": entity.id, "key": k, "full": True} for k in names.full_keys(all_names)]
     rows += [{"entity": entity.id, "key": k, "full": False} for k in names.search_keys(all_names)]
-    _insert(EntityName, rows)
+    insert_batched(EntityName, rows)
 
 
 def index_place(place: Place) -> None:
@@ -52,12 +52,13 @@ def index_place(place: Place) -> None:
     PlaceName.delete().where(PlaceName.place == place).execute()
     rows = [{"place": place.id, "key": k, "full": True} for k in names.full_keys(all_names)]
     rows += [{"place": place.id, "key": k, "full": False} for k in names.search_keys(all_names)]
-    _insert(PlaceName, rows)
+    insert_batched(PlaceName, rows)
 
 
-def _insert(model, rows: list[dict]) -> None:
+def insert_batched(model, rows: list[dict]) -> None:
     """Insert ``rows`` in statements each under the store's limit of bound parameters (an
-    entity of 100 long aliases has thousands of keys, three values each)."""
+    entity of 100 long aliases has thousands of keys, three values each; a long article
+    thousands of mentions, eight each)."""
     if rows:
         for chunk in batches(rows, dialect().max_parameters // len(rows[0])):
             model.insert_many(chunk).execute()
