@@ -20,6 +20,8 @@ class Dialect:
     name: str  # as /health and an export's header name the store
     # Bound parameters one statement may carry.
     max_parameters: int
+    # The largest value an integer column (an id, a reference, an offset) holds.
+    max_integer: int
 
     # --- Schema -------------------------------------------------------------------------
 
@@ -118,6 +120,10 @@ class Dialect:
     def advance_sequence(self, table: str, column: str, top: int) -> None:
         """Make the next id of ``table`` follow ``top``."""
         raise NotImplementedError
+
+    def highest_id(self, table: str) -> int:
+        """The largest id a row of ``table`` may have."""
+        return self.max_integer
 
     def analyze(self, *, vacuum: bool = False) -> None:
         """Gather the planner's statistics (after a load); ``vacuum``: also mark the loaded

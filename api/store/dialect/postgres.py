@@ -19,6 +19,7 @@ COMMON_SHARE = 0.01
 class Postgres(Dialect):
     name = "postgresql"
     max_parameters = 65_535
+    max_integer = 2**31 - 1  # peewee's integer columns, ids (serial) included, are 32-bit
     now_utc = "date_trunc('second', now() AT TIME ZONE 'UTC')"
 
     def __init__(self) -> None:

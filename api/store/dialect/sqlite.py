@@ -29,6 +29,7 @@ _BULK_HASHSIZE = 64 * 1024 * 1024
 class Sqlite(Dialect):
     name = "sqlite"
     max_parameters = 32_766 if pw.sqlite3.sqlite_version_info >= (3, 32) else 999
+    max_integer = 2**63 - 1
     now_utc = "datetime('now')"
 
     def __init__(self) -> None:
@@ -120,6 +121,11 @@ class Sqlite(Dialect):
             database.execute_sql(
                 "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, top)
             )
+
+    def highest_id(self, table: str) -> int:
+        # An event's id is part of its search rowid (``_KEY``): a bigger one would be another
+        # event's rowid, a day later.
+        return _SPAN - 1 if table == "event" else self.max_integer
 
     def analyze(self, *, vacuum: bool = False) -> None:
         # Sampled statistics, as `PRAGMA optimize` gathers them.

@@ -35,6 +35,7 @@ from api.store.resolve import resolve_entity, resolve_place
 from api.store.transaction import writing
 
 _MAX_PARENT_DEPTH = 1000
+OWN_ANCESTOR = "An event cannot be its own parent or ancestor."
 
 
 def _missing(model, ids) -> set[int]:
@@ -56,7 +57,7 @@ def _check_references(data: dict, event: Event | None) -> dict[str, list[str]]:
         if _missing(Event, [parent_id]):
             errors["parent_id"] = [f"No event with id {parent_id}."]
         elif event is not None and _is_descendant_or_self(parent_id, event.id):
-            errors["parent_id"] = ["An event cannot be its own parent or ancestor."]
+            errors["parent_id"] = [OWN_ANCESTOR]
     for i, participant in enumerate(data.get("participants") or []):
         ref = participant["entity"]
         if isinstance(ref, int) and _missing(Entity, [ref]):
@@ -257,10 +258,18 @@ def _check_dates(event: Event) -> None:
         dt.date.fromisoformat(d) if isinstance(d, str) else d
         for d in (event.start_date, event.end_date)
     )
-    if event.end_date < event.start_date:
-        raise Invalid({"end_date": ["`end_date` is before `start_date`."]})
-    if (event.end_date - event.start_date).days > MAX_EVENT_DAYS:
-        raise Invalid({"end_date": [f"An event lasts at most {MAX_EVENT_DAYS} days."]})
+    errors = date_errors(event.start_date, event.end_date)
+    if errors:
+        raise Invalid(errors)
+
+
+def date_errors(start: dt.date, end: dt.date) -> dict[str, list[str]]:
+    """What is wrong with an event's dates, by field: nothing (``{}``), or its end."""
+    if end < start:
+        return {"end_date": ["`end_date` is before `start_date`."]}
+    if (end - start).days > MAX_EVENT_DAYS:
+        return {"end_date": [f"An event lasts at most {MAX_EVENT_DAYS} days."]}
+    return {}
 
 
 def _place(venue: dict | int | None) -> Place | None:
