@@ -18,6 +18,10 @@ timeout = int(os.environ.get("TIMEOUT", 60))
 # whichever worker is free.
 worker_connections = int(os.environ.get("WORKER_CONNECTIONS", threads))
 keepalive = 5 if worker_connections > threads else 0
+# The longest request line gunicorn reads (its most): a URL up to the app's limit
+# (api.http.query_string.MAX_URL_LENGTH) is answered by the app, a longer one by the
+# worker (api.server), both with a 414 problem document.
+limit_request_line = 8190
 max_requests = int(os.environ.get("MAX_REQUESTS", 0))
 max_requests_jitter = max_requests // 10
 accesslog = "-"

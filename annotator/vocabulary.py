@@ -32,3 +32,7 @@ MENTION_FIELDS = ("title", "type", "date", "venue", "participant", "position", "
 # Longer "events" (a year-long campaign) are not events here; the bound also lets a
 # `from` filter stop reading the date index a year before its date.
 MAX_EVENT_DAYS = 366
+# An event held within another within another...: at most this many events above it. A
+# summit's sessions and their side meetings need three; the bound keeps the walk up a
+# chain (each write that names a parent) short.
+MAX_PARENT_DEPTH = 100

@@ -9,6 +9,12 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "PUBLIC_READS": True,
     "CORS_ORIGINS": "",
+    # Comma-separated host names answered for (``.example.org``: its subdomains too); any
+    # other Host header is a 400. Empty: any (every host name is reflected into links).
+    "TRUSTED_HOSTS": "",
+    # Proxies in front that add X-Forwarded-For and -Proto: the client's address (rate
+    # limits) and scheme (links) are read from them. 0: none; the peer is the client.
+    "PROXY_HOPS": 0,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     # Per key (per address without one) across the whole API; writes also against the second.
@@ -18,6 +24,9 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_KEY_PREFIX": "annals",
     "DB_POOL_SIZE": 8,
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+    # How long a PostgreSQL statement waits for a lock (the writers' lock, a row) before the
+    # request is answered 503 with Retry-After; 0 waits without end.
+    "POSTGRES_LOCK_TIMEOUT_MS": 10_000,
     "PAGE_LIMIT_DEFAULT": 50,
     "PAGE_LIMIT_MAX": 500,
     "TESTING": False,

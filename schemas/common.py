@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from importlib import resources
 
 import pycountry
@@ -101,12 +102,17 @@ class CountryCode(fields.String):
         return text.upper()
 
 
+# Python reads other ISO 8601 forms as dates too: a week date (``2025-W01-1``) has ten
+# characters as well.
+_CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class Day(fields.Date):
     """An ISO 8601 calendar date (``2025-12-05``) within years 1–9999."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         message = f"Not a valid date: {value!r} (expected YYYY-MM-DD)."
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not _CALENDAR_DATE.fullmatch(value):
             raise ValidationError(message)
         try:
             return dt.date.fromisoformat(value)

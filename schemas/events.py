@@ -2,7 +2,13 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from annotator.vocabulary import DATE_PRECISIONS, EVENT_STATUSES, EVENT_TYPES, ROLES
+from annotator.vocabulary import (
+    DATE_PRECISIONS,
+    EVENT_STATUSES,
+    EVENT_TYPES,
+    MAX_PARENT_DEPTH,
+    ROLES,
+)
 from schemas.common import (
     ID_RANGE,
     CountryCode,
@@ -230,7 +236,11 @@ class EventWriteSchema(Strict):
     parent_id = fields.Integer(
         allow_none=True,
         **_ids,
-        metadata={"description": "The event this one was held within.", "example": 1},
+        metadata={
+            "description": "The event this one was held within. An event has at most "
+            f"{MAX_PARENT_DEPTH} events above it (parent, its parent, ...).",
+            "example": 1,
+        },
     )
     participants = fields.List(
         fields.Nested(ParticipantWriteSchema),

@@ -13,6 +13,7 @@ import sys
 import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -181,3 +182,32 @@ def store_rows(url: str, sql: str) -> list[tuple]:
         db.close()
         if hasattr(db, "close_all"):
             db.close_all()
+
+
+@contextmanager
+def held(url: str):
+    """The store's writers held back until the block ends: a connection of its own holds
+    the writers' lock (PostgreSQL's advisory lock, SQLite's write lock)."""
+    if url.startswith("postgres"):
+        import psycopg
+
+        from api.store.dialect.base import WRITERS_LOCK
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (WRITERS_LOCK,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (WRITERS_LOCK,))
+        return
+    # The SQLite library peewee uses (pysqlite3 when installed): two libraries in one
+    # process do not see each other's file locks.
+    from peewee import sqlite3
+
+    conn = sqlite3.connect(urlsplit(url).path, isolation_level=None, timeout=30)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()

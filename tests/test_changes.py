@@ -240,3 +240,58 @@ def test_the_store_logs_exactly_the_documented_actions(client, db):
     logged = {action for (action,) in ChangeLog.select(ChangeLog.action).distinct().tuples()}
     assert logged == set(ACTIONS)
     assert [c["action"] for c in client.get("/v1/changes").json["data"]][-3:] == list(ACTIONS)
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(seeded, client, db):
+    from api.store.models import Event, EventRevision
+
+    Event.update(status="auto").where(Event.id == 1).execute()  # as the annotator left it
+    tag = client.get("/v1/events/2").headers["ETag"]
+    reviewed = client.patch("/v1/events/2", json={"title": "Talks"}, headers={"If-Match": tag})
+    assert reviewed.status_code == 200
+    edits = [
+        ("/v1/events/1", {}),  # a PATCH of nothing: even `auto` stays
+        ("/v1/events/2", {}),
+        ("/v1/events/2", {"title": "Talks", "type": reviewed.json["type"]}),
+        ("/v1/articles/1", {}),
+        ("/v1/articles/1", {"title": client.get("/v1/articles/1").json["title"]}),
+        ("/v1/entities/1", {}),
+        ("/v1/entities/1", {"name": client.get("/v1/entities/1").json["name"]}),
+        ("/v1/places/1", {}),
+        ("/v1/places/1", {"lat": client.get("/v1/places/1").json["lat"]}),
+    ]
+    for url, patch in edits:
+        before = client.get(url)
+        logged, revised = ChangeLog.select().count(), EventRevision.select().count()
+        answer = client.patch(url, json=patch, headers={"If-Match": before.headers["ETag"]})
+        assert answer.status_code == 200, (url, patch, answer.json)
+        assert answer.json == before.json, (url, patch)  # updated_at and status too
+        assert (ChangeLog.select().count(), EventRevision.select().count()) == (logged, revised)
+    # A PUT of the event as it is changes nothing either.
+    current = client.get("/v1/events/2")
+    body = {
+        k: current.json[k]
+        for k in (
+            "title",
+            "type",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "confidence",
+            "parent_id",
+        )
+    }
+    body["topics"] = [t["slug"] for t in current.json["topics"]]
+    body["articles"] = [a["id"] for a in current.json["articles"]]
+    body["venue"] = current.json["venue"] and current.json["venue"]["id"]
+    body["participants"] = [
+        {"entity": p["entity"]["id"], "role": p["role"], "position": p["position"]}
+        for p in current.json["participants"]
+    ]
+    logged = ChangeLog.select().count()
+    put = client.put("/v1/events/2", json=body, headers={"If-Match": current.headers["ETag"]})
+    assert put.status_code == 200, put.json
+    assert put.json == current.json and ChangeLog.select().count() == logged
+    # A real change still is one.
+    changed = client.patch("/v1/places/1", json={"lat": 1.5})
+    assert changed.status_code == 200 and ChangeLog.select().count() == logged + 1

@@ -91,6 +91,23 @@ def test_if_match_star_and_a_list_of_tags(client, event):
     assert weak.status_code == 412
 
 
+@pytest.mark.parametrize("url", ["/v1/events/1", "/v1/events", "/openapi.yaml"])
+def test_a_read_if_match_names_no_version_is_a_412_problem_not_the_resource(client, event, url):
+    response = client.get(url, headers={"If-Match": '"garbage"', "Accept-Encoding": "gzip"})
+    assert response.status_code == 412
+    assert response.mimetype == "application/problem+json"
+    assert "Content-Encoding" not in response.headers
+    assert response.json["status"] == 412 and "If-Match" in response.json["detail"]
+    plain = client.get(url)
+    assert response.headers["ETag"][:-1].removesuffix("-gzip") == plain.headers["ETag"][:-1]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # The current tag (of either coding), or *, is the resource itself.
+    tag = plain.headers["ETag"]
+    for if_match in (tag, tag[:-1] + '-gzip"', "*"):
+        same = client.get(url, headers={"If-Match": if_match})
+        assert same.status_code == 200 and same.data == plain.data, if_match
+
+
 def test_the_document_declares_the_conditions(client):
     spec = client.get("/openapi.json").json
     item = spec["paths"]["/v1/events/{event_id}"]

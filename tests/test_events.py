@@ -273,3 +273,35 @@ def test_event_types_carry_cameo_codes(client):
         "statement": "010",
         "other": None,
     }
+
+
+def test_parent_chains_are_bounded_on_every_write_and_never_misread_as_loops(client):
+    from annotator.vocabulary import MAX_PARENT_DEPTH
+
+    base = {"title": "Session", "type": "visit", "start_date": "2025-01-01"}
+    chain = [client.post("/v1/events", json=base).json["id"]]
+    for _ in range(MAX_PARENT_DEPTH):  # the last has MAX_PARENT_DEPTH events above it
+        created = client.post("/v1/events", json={**base, "parent_id": chain[-1]})
+        assert created.status_code == 201, created.json
+        chain.append(created.json["id"])
+
+    def edit(event_id, patch):
+        tag = client.get(f"/v1/events/{event_id}").headers["ETag"]
+        return client.patch(f"/v1/events/{event_id}", json=patch, headers={"If-Match": tag})
+
+    too_deep = client.post("/v1/events", json={**base, "parent_id": chain[-1]})
+    assert too_deep.status_code == 422
+    assert "at most" in too_deep.json["errors"]["parent_id"][0]
+    # An event elsewhere, or one with an event below it, moved under a deep one: too deep,
+    # not "its own ancestor".
+    other = client.post("/v1/events", json=base).json["id"]
+    below = client.post("/v1/events", json={**base, "parent_id": other}).json["id"]
+    for event_id, parent in ((below, chain[-1]), (other, chain[-2])):
+        moved = edit(event_id, {"parent_id": parent})
+        assert moved.status_code == 422
+        assert "at most" in moved.json["errors"]["parent_id"][0], moved.json
+    assert edit(other, {"parent_id": chain[-3]}).status_code == 200  # 99 + 1 below: fits
+    # A real loop is one, however far down.
+    loop = edit(chain[0], {"parent_id": chain[-1]})
+    assert loop.status_code == 422
+    assert loop.json["errors"]["parent_id"] == ["An event cannot be its own parent or ancestor."]

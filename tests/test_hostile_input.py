@@ -10,10 +10,13 @@ Nothing of the server's insides (stack traces, SQL, file paths) may show in an a
 from __future__ import annotations
 
 import base64
+import io
 import json
 from dataclasses import dataclass
 
 import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from api.store.models import Article, Event
 
@@ -140,6 +143,22 @@ CASES = [
     ),
     Case("feb-30-query", "GET", "/v1/events?from=2025-02-30", 422, field="from"),
     Case("zero-date-query", "GET", "/v1/articles?to=0000-00-00", 422, field="to"),
+    # Other ISO 8601 forms Python reads as dates: only YYYY-MM-DD is one here.
+    Case("week-date-query", "GET", "/v1/events?to=2025-W01-1", 422, field="to"),
+    Case("week-date-articles", "GET", "/v1/articles?from=2025-W01-1", 422, field="from"),
+    Case(
+        "week-date-body",
+        "POST",
+        "/v1/events",
+        422,
+        {**EVENT, "start_date": "2025-W01-1"},
+        field="start_date",
+    ),
+    # A URL longer than any server reads whole: the app's own 414, under every server.
+    Case("url-too-long", "GET", "/v1/events?q=" + "a" * 8_100, 414),
+    # An id of other scripts' digits (Arabic-Indic one, fullwidth one) names nothing.
+    Case("arabic-indic-id", "GET", "/v1/events/%D9%A1", 404),
+    Case("fullwidth-id", "PATCH", "/v1/entities/%EF%BC%91", 404, {"name": "x"}),
     Case(
         "end-before-start",
         "POST",
@@ -296,3 +315,37 @@ def test_ingest_refuses_links_and_reads_nothing_outside(runner, db, tmp_path):
         assert result.exit_code != 0 and "Traceback" not in result.output
     assert Article.select().count() == 0
     assert Event.select().count() == 0
+
+
+def chunked(body: bytes) -> Request:
+    """A POST of ``body`` to /v1/articles as a server hands on a chunked one: no
+    ``Content-Length``, the stream ended by the server (``wsgi.input_terminated``)."""
+    environ = EnvironBuilder(
+        "/v1/articles", method="POST", data=body, content_type="application/json"
+    ).get_environ()
+    del environ["CONTENT_LENGTH"]
+    environ.update(
+        {
+            "HTTP_TRANSFER_ENCODING": "chunked",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.input_terminated": True,
+        }
+    )
+    return Request(environ)
+
+
+def test_a_chunked_body_past_the_limit_is_413_not_stored_cut(app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    article = json.dumps({**ARTICLE, "body": "x" * 900_000}).encode()
+    # Valid JSON (spaces after it) up to the limit, then more: werkzeug stopped reading at
+    # the limit and the article was stored.
+    over = article + b" " * (limit - len(article)) + b" " * 200_000
+    client = app.test_client()
+    response = client.open(chunked(over))
+    assert response.status_code == 413, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM
+    with app.app_context():
+        assert Article.select().count() == 0
+    # Exactly at the limit is within it, as with Content-Length.
+    at_limit = article + b" " * (limit - len(article))
+    assert client.open(chunked(at_limit)).status_code == 201

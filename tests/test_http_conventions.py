@@ -51,3 +51,26 @@ def test_vocabularies_may_be_cached(seeded, client):
         assert response.headers["Cache-Control"] == "public, max-age=300"
     assert "Cache-Control" not in client.get("/v1/events").headers
     assert client.get("/v1/sources/999").status_code == 404
+
+
+def test_the_openapi_yaml_is_written_once_per_app_and_tagged(app, client, monkeypatch):
+    spec = app.extensions["annals"]["api"].spec
+    built = []
+    to_dict = spec.to_dict
+
+    def counted():
+        built.append(1)
+        return to_dict()
+
+    monkeypatch.setattr(spec, "to_dict", counted)
+    first = client.get("/openapi.yaml")
+    second = client.get("/openapi.yaml")
+    assert first.status_code == second.status_code == 200
+    assert len(built) == 1  # the second answer is the first's text, not written again
+    assert second.data == first.data
+    assert first.headers["ETag"] and second.headers["ETag"] == first.headers["ETag"]
+    again = client.get("/openapi.yaml", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    zipped = client.get("/openapi.yaml", headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(zipped.data) == first.data
+    assert zipped.headers["ETag"] == first.headers["ETag"][:-1] + '-gzip"'

@@ -13,16 +13,12 @@ from __future__ import annotations
 import os
 import threading
 import time
-from contextlib import contextmanager
 from importlib import resources
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 from served import call as _call
-from served import gunicorn, prepare_database, store_rows
-
-from api.store.dialect.base import WRITERS_LOCK
+from served import gunicorn, held, prepare_database, store_rows
 
 ROUNDS = 4
 SEED = resources.files("fixtures").joinpath("seed-article.txt").read_text(encoding="utf-8")
@@ -40,28 +36,6 @@ def call(port: int, method: str, path: str, key: str, body=None, headers=None):
     request here); (status, headers, parsed body)."""
     headers = {"Prefer": "wait=10", **(headers or {})}
     return _call(port, method, path, body, key, headers, timeout=120)
-
-
-@contextmanager
-def held(url: str):
-    """The store's writers held back until the block ends."""
-    if url.startswith("postgres"):
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (WRITERS_LOCK,))
-            try:
-                yield
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (WRITERS_LOCK,))
-        return
-    import sqlite3
-
-    conn = sqlite3.connect(urlsplit(url).path, isolation_level=None, timeout=30)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        yield
-    finally:
-        conn.execute("ROLLBACK")
-        conn.close()
 
 
 def race(*requests, gap: float = 0.4, settle: float = 1.5, hold=None):

@@ -68,6 +68,26 @@ def test_each_key_and_each_address_counts_alone(limited):
         assert [client.get("/v1/topics").status_code for _ in range(3)] == [200, 200, 429]
 
 
+def test_behind_a_proxy_each_forwarded_client_counts_alone(limited):
+    def clients(app):
+        for forwarded in ("198.51.100.1", "198.51.100.2"):
+            client = app.test_client()
+            client.environ_base.pop("HTTP_AUTHORIZATION")
+            client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the load balancer
+            # A client's own X-Forwarded-For is kept before what the proxy appends.
+            client.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.9, {forwarded}"
+            yield client
+
+    def statuses(client):
+        return [client.get("/v1/topics").status_code for _ in range(3)]
+
+    behind = limited(RATELIMIT_APPLICATION="2 per minute", PROXY_HOPS=1)
+    assert [statuses(c) for c in clients(behind)] == [[200, 200, 429]] * 2
+    # Without the setting every client behind the proxy is the proxy: one count.
+    direct = limited(RATELIMIT_APPLICATION="2 per minute")
+    assert [statuses(c) for c in clients(direct)] == [[200, 200, 429], [429] * 3]
+
+
 def test_writes_have_their_own_lower_limit(limited):
     client = limited(RATELIMIT_APPLICATION="50 per minute", RATELIMIT_WRITE="2 per minute")
     client = client.test_client()

@@ -74,3 +74,37 @@ def test_cors_for_configured_origins_only(cors_app):
 def test_no_cors_headers_without_configured_origins(client):
     response = client.get("/v1/events", headers={"Origin": "https://desk.example.org"})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+@pytest.fixture
+def hosted_app(app, database_url):
+    default = database.obj
+    yield create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "TRUSTED_HOSTS": "annals.example.org, .annals.test",
+        }
+    )
+    database.obj.close()
+    if hasattr(database.obj, "close_all"):  # a PostgreSQL pool
+        database.obj.close_all()
+    database.initialize(default)
+
+
+def test_only_trusted_hosts_are_answered_and_written_into_links(hosted_app):
+    client = hosted_app.test_client()
+    for host in ("annals.example.org", "annals.example.org:8443", "eu.annals.test"):
+        answer = client.get("/v1/topics?limit=1", headers={"Host": host})
+        assert answer.status_code == 200, host
+        assert answer.json["links"]["next"].startswith(f"http://{host}/"), host
+    for host in ("evil.example", "annals.example.org.evil.example", "localhost"):
+        refused = client.get("/v1/topics?limit=1", headers={"Host": host})
+        assert refused.status_code == 400, host
+        assert refused.mimetype == "application/problem+json"
+        assert list(refused.json["errors"]) == ["Host"]
+        assert host not in refused.get_data(as_text=True)
+
+
+def test_any_host_is_answered_without_the_setting(client):
+    assert client.get("/v1/topics", headers={"Host": "anything.example"}).status_code == 200

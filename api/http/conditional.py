@@ -18,15 +18,24 @@ import json
 
 from flask import Response, request
 
-from api.http.errors import Problem
+from api.http.errors import Problem, problem_response
 
 GZIP_SUFFIX = "-gzip"
+# Tagged like the API's reads: a client or proxy may keep the document and ask if it changed.
+OPENAPI_DOCUMENTS = ("/openapi.json", "/openapi.yaml")
 
 
 def tag_of(data) -> str:
     """A strong tag of a JSON-ready value (the same value, the same tag)."""
     raw = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def _names(if_match, current: str) -> bool:
+    """Whether ``If-Match`` names the version tagged ``current`` (in either coding: a client
+    given the gzip variant holds that version too), or is ``*``."""
+    plain = current.removesuffix(GZIP_SUFFIX)
+    return if_match.star_tag or if_match.contains(plain) or if_match.contains(plain + GZIP_SUFFIX)
 
 
 def check_if_match(current: str, what: str = "resource") -> None:
@@ -36,10 +45,7 @@ def check_if_match(current: str, what: str = "resource") -> None:
         raise Problem(
             428, f"Send `If-Match` with the `ETag` of the {what} (from a GET) to change it."
         )
-    # Either coding's tag of the current version: a client given the gzip variant may edit.
-    if not (
-        if_match.star_tag or if_match.contains(current) or if_match.contains(current + GZIP_SUFFIX)
-    ):
+    if not _names(if_match, current):
         raise Problem(
             412,
             f"The {what} has changed since that `ETag`: get it again and redo the change "
@@ -52,24 +58,42 @@ def _tagged_read(response: Response) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and response.status_code == 200
-        and request.path.startswith("/v1/")
+        and (request.path.startswith("/v1/") or request.path in OPENAPI_DOCUMENTS)
         and not response.direct_passthrough
     )
 
 
 def tag_read(response: Response) -> Response:
-    """``after_request`` (before gzip): tag every 200 read under /v1 by its plain body."""
+    """``after_request`` (before gzip): tag every 200 read under /v1, and the OpenAPI
+    document, by its plain body."""
     if _tagged_read(response) and "ETag" not in response.headers:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     return response
 
 
+# What a problem document replacing an answer does not take from it: its own content.
+_CONTENT_HEADERS = {"content-type", "content-length", "content-encoding"}
+
+
 def not_modified(response: Response) -> Response:
-    """``after_request`` (the last, after gzip): 304 when the client holds this variant.
+    """``after_request`` (the last, after gzip): 304 when the client holds this variant;
+    412 when ``If-Match`` names none of the resource's tags (RFC 9110 §13.1.1).
 
     The 304 keeps the headers a 200 would have (``ETag``, ``Vary``); Werkzeug drops the
-    body and the content headers.
+    body and the content headers. The 412 is a problem document, not the resource.
     """
-    if _tagged_read(response) and "ETag" in response.headers:
-        response.make_conditional(request)
-    return response
+    if not (_tagged_read(response) and "ETag" in response.headers):
+        return response
+    if not request.if_match or _names(request.if_match, response.get_etag()[0]):
+        # If-Match is decided here (Werkzeug would take only this coding's tag).
+        response.make_conditional({**request.environ, "HTTP_IF_MATCH": ""})
+        return response
+    problem = problem_response(
+        412,
+        "`If-Match` names no version this resource has; its current one is the `ETag` "
+        "given here. A read needs no `If-Match`.",
+    )
+    for name, value in response.headers.items():
+        if name.lower() not in _CONTENT_HEADERS:
+            problem.headers.add(name, value)
+    return problem

@@ -16,10 +16,14 @@ from flask import Response, json
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from api.store.dialect import dialect
 from api.store.errors import Conflict, Invalid, NotFound, StoreError
 from schemas.common import ProblemSchema
 
 PROBLEM_TYPE = "application/problem+json"
+# When a client told the store is busy should ask again: by then the writer ahead has
+# usually committed (a write takes milliseconds; the wait that ran out took seconds).
+BUSY_RETRY_AFTER_SECONDS = 2
 log = logging.getLogger("annals")
 
 
@@ -182,6 +186,7 @@ _EXAMPLES = {
     428: {"detail": "Send `If-Match` with the `ETag` of the event (from a GET) to change it."},
     429: {"detail": "600 per 1 minute"},
     500: {"detail": "The server failed to answer; the error has been logged."},
+    503: {"detail": "The store is busy with other writes: send the request again shortly."},
 }
 
 
@@ -296,6 +301,14 @@ def handle_integrity_error(error: pw.IntegrityError):
 
 def handle_unexpected(error: Exception):
     original = getattr(error, "original_exception", None) or error
+    if dialect().is_busy(original):
+        # A lock not had within the wait, or no connection free: nothing was written.
+        log.warning("store busy, answered 503: %s", original)
+        return problem_response(
+            503,
+            _EXAMPLES[503]["detail"],
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+        )
     if not isinstance(original, InternalServerError) or original is not error:
         log.error("unhandled error", exc_info=original)
     return problem_response(500, "The server failed to answer; the error has been logged.")

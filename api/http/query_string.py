@@ -19,6 +19,14 @@ from flask import request
 from api.http.errors import Problem
 
 _HOW = "percent-encode it as UTF-8, e.g. curl -G --data-urlencode 'q=Телалиан' URL"
+# The longest URL (path and query) answered. gunicorn reads request lines of up to 8,190
+# bytes (gunicorn.conf.py); this leaves room for the method and version, so the app, not
+# the server, tells a client its URL is too long, the same under every server.
+MAX_URL_LENGTH = 8_000
+URL_TOO_LONG = (
+    f"The URL is longer than {MAX_URL_LENGTH:,} characters: send fewer filter values, "
+    "or page with `cursor` instead."
+)
 
 
 def _bad_parameters(query: str) -> dict[str, list[str]]:
@@ -53,7 +61,11 @@ def not_encoded_problem(query: str, path: str = "") -> dict | None:
 
 
 def require_encoded_query() -> None:
-    """400 (a before-request hook) for a query string that is not percent-encoded UTF-8."""
-    problem = not_encoded_problem(request.environ.get("QUERY_STRING", ""))
+    """400 (a before-request hook) for a query string that is not percent-encoded UTF-8;
+    414 for a URL longer than ``MAX_URL_LENGTH``."""
+    query = request.environ.get("QUERY_STRING", "")
+    if len(request.environ.get("PATH_INFO", "")) + len(query) > MAX_URL_LENGTH:
+        raise Problem(414, URL_TOO_LONG)
+    problem = not_encoded_problem(query)
     if problem is not None:
         raise Problem(400, problem["detail"], errors=problem["errors"])

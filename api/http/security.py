@@ -12,6 +12,12 @@
   differs from that to any other too (no CORS headers at all).
 - ``nosniff``, no referrer, no framing, and a Content Security Policy: nothing at
   all for API answers; for the docs page, its own scripts (the inline one by hash).
+- Only the hosts of ``TRUSTED_HOSTS`` are answered for (when set): the Host header is
+  written into links, ``Link``, JSON-LD ``@id`` and iCalendar URLs.
+- Behind ``PROXY_HOPS`` proxies, the client's address and scheme are those the proxies
+  add (``X-Forwarded-For``, ``-Proto``), so each client has its own rate limit. Their
+  ``X-Forwarded-Host`` is not taken: the proxy passes the Host header on, and a header
+  a proxy may only append to could name any host.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from flask import Flask, Response, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from werkzeug.datastructures import HeaderSet
+from werkzeug.exceptions import SecurityError
 from werkzeug.http import parse_set_header
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.http import auth
 from api.http.blueprint import Blueprint
@@ -131,8 +139,36 @@ def _vary_on_origin(response: Response) -> Response:
     return response
 
 
+def _listed(setting: object) -> list[str]:
+    """A comma-separated setting (or a list given in code) as its items."""
+    items = setting if isinstance(setting, list | tuple) else str(setting or "").split(",")
+    return [item.strip() for item in items if item.strip()]
+
+
+def _refuse_untrusted_host() -> None:
+    """``before_request``: 400 for a Host header not in ``TRUSTED_HOSTS`` (Werkzeug checks
+    it when the host is first read)."""
+    try:
+        request.host  # noqa: B018  (read to be checked)
+    except SecurityError:
+        raise Problem(
+            400,
+            "This server does not answer for that host.",
+            errors={"Host": ["Not a host this server answers for."]},
+        ) from None
+
+
 def init_app(app: Flask) -> None:
     """Install limits, CORS and headers; call after every blueprint is registered."""
+    hosts = _listed(app.config["TRUSTED_HOSTS"])
+    if hosts:
+        app.config["TRUSTED_HOSTS"] = hosts  # Flask's own setting: a list
+        app.before_request(_refuse_untrusted_host)
+    else:
+        app.config["TRUSTED_HOSTS"] = None
+    hops = int(app.config["PROXY_HOPS"])
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     limiter = _init_limiter(app)
     app.extensions["annals"]["limiter"] = limiter
     headers_enabled = bool(app.config["RATELIMIT_HEADERS_ENABLED"])
@@ -142,7 +178,7 @@ def init_app(app: Flask) -> None:
 
     app.after_request(add_rate_limit_headers)
     app.after_request(_security_headers)
-    origins = [o.strip() for o in str(app.config["CORS_ORIGINS"]).split(",") if o.strip()]
+    origins = _listed(app.config["CORS_ORIGINS"])
     if origins:
         app.after_request(_vary_on_origin)
         CORS(

@@ -194,6 +194,7 @@ def _bound_pool_process(**_):
         str(_settings["DATABASE_URL"]),
         pool_size=2,
         busy_timeout_ms=int(_settings["SQLITE_BUSY_TIMEOUT_MS"]),
+        lock_timeout_ms=int(_settings["POSTGRES_LOCK_TIMEOUT_MS"]),
     )
     allowed = int(_settings["JOB_MEMORY_LIMIT_MB"]) * 2**20
     if allowed > 0:

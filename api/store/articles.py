@@ -78,12 +78,16 @@ def create_article(data: dict) -> Article:
 
 
 def update_article(article: Article, data: dict) -> Article:
-    """Correct an article's metadata (never its body)."""
+    """Correct an article's metadata (never its body); a correction to what is stored
+    already writes nothing."""
     with writing():
+        before = article.stored_values()
         if "source" in data:
             article.source = source_named(data.pop("source"), article.language)
         for key, value in data.items():
             setattr(article, key, value)
+        if article.stored_values() == before:
+            return article
         source_name = article.source.name if article.source_id else None
         article.content_hash = content_hash(source_name, article.title, article.body)
         other = find_duplicate(
@@ -97,7 +101,7 @@ def update_article(article: Article, data: dict) -> Article:
         )
         if other is not None:
             raise duplicate_of(other)
-        article.updated_at = utcnow()
+        article.touch()
         article.save()
     return article
 

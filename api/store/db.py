@@ -12,8 +12,13 @@ from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 database = pw.DatabaseProxy()
 
 
-def open_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000) -> pw.Database:
-    """Build a peewee database for ``url`` (``sqlite:///path`` or ``postgresql://...``)."""
+def open_database(
+    url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000, lock_timeout_ms: int = 10_000
+) -> pw.Database:
+    """Build a peewee database for ``url`` (``sqlite:///path`` or ``postgresql://...``).
+
+    A writer waits for the store's locks up to ``busy_timeout_ms`` (SQLite) or
+    ``lock_timeout_ms`` (PostgreSQL), then fails as busy (``Dialect.is_busy``)."""
     scheme = urlparse(url).scheme
     params = parse_url(url)
     if scheme in ("sqlite", ""):
@@ -50,6 +55,13 @@ def open_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 10_000
             **settings,
         )
     if scheme in ("postgres", "postgresql", "postgresql+pool", "postgres+pool"):
+        # Options of the URL's own (``?options=...``) come first; the lock timeout is added
+        # (none at 0: a pooler that refuses startup options may set it on the role instead).
+        options = params.pop("options", "")
+        if lock_timeout_ms:
+            options = f"{options} -c lock_timeout={int(lock_timeout_ms)}".strip()
+        if options:
+            params["options"] = options
         return PooledPostgresqlDatabase(
             max_connections=pool_size,
             stale_timeout=300,

@@ -11,7 +11,7 @@ import peewee as pw
 
 from api.store import names, postings
 from api.store.errors import Conflict, NotFound
-from api.store.models import Entity, EntityName, Place, PlaceName, utcnow
+from api.store.models import Entity, EntityName, Place, PlaceName
 from api.store.resolve import find_entity, find_place, index_entity, index_place
 from api.store.transaction import writing
 
@@ -88,7 +88,8 @@ def update_entity(entity_id: int, data: dict) -> Entity:
         entity = get_entity(entity_id)
         if {"name", "kind", "aliases"} & data.keys():
             _refuse_duplicate_entity({"name": entity.name, "kind": entity.kind, **data}, entity)
-        _set(entity, data)
+        if not _set(entity, data):
+            return entity
         index_entity(entity)
         if "country" in data:
             postings.refresh_entity(entity.id)
@@ -109,15 +110,21 @@ def update_place(place_id: int, data: dict) -> Place:
         place = get_place(place_id)
         if {"name", "aliases"} & data.keys():
             _refuse_duplicate_place({"name": place.name, "country": place.country, **data}, place)
-        _set(place, data)
+        if not _set(place, data):
+            return place
         index_place(place)
         if "country" in data:
             postings.refresh_place(place.id)
     return place
 
 
-def _set(row: Entity | Place, data: dict) -> None:
+def _set(row: Entity | Place, data: dict) -> bool:
+    """Write ``data`` into the row, if it changes it; whether it did."""
+    before = row.stored_values()
     for key, value in data.items():
         setattr(row, key, value if key != "aliases" else value or [])
-    row.updated_at = utcnow()
+    if row.stored_values() == before:
+        return False
+    row.touch()
     row.save()
+    return True

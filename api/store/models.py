@@ -55,6 +55,11 @@ class Timestamped(BaseModel):
     def touch(self) -> None:
         self.updated_at = utcnow()
 
+    def stored_values(self) -> dict:
+        """The row's values but ``updated_at``: the same before and after an edit that
+        changed nothing (which is then not written: no ``updated_at``, no change feed)."""
+        return {name: value for name, value in self.__data__.items() if name != "updated_at"}
+
 
 class Source(BaseModel):
     """A news outlet."""

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 
 import peewee as pw
+from playhouse.pool import MaxConnectionsExceeded
 
 # One lock orders every writer that logs changes or creates names ("annals" in ASCII): the
 # change log numbers commits with it, name creation serialises on it (api.store.resolve).
@@ -94,6 +95,11 @@ class Dialect:
         """Wait for, and hold to the end of this transaction, the lock of writers that create
         names; True if a lock was taken (a store with one writer at a time needs none)."""
         return False
+
+    def is_busy(self, error: BaseException) -> bool:
+        """Whether ``error`` says the store is too busy to answer now: a lock not had within
+        the wait, or no connection free. Worth retrying later; no fault of the request's."""
+        return isinstance(error, MaxConnectionsExceeded)
 
     # --- The change log (api.store.changelog) -----------------------------------------------
 

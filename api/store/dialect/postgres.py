@@ -14,6 +14,9 @@ from api.store.order import Order
 _VECTOR = "to_tsvector('simple'::regconfig, replace({text}, 'ё', 'е'))"
 # A word its statistics expect in this share of the events is not counted (``is_common``).
 COMMON_SHARE = 0.01
+# SQLSTATEs of a store too busy to answer now: lock_timeout ran out, a transaction lost a
+# serialization or deadlock check (a retry runs it again), every connection taken.
+_BUSY = {"55P03", "40001", "40P01", "53300"}
 
 
 class Postgres(Dialect):
@@ -24,6 +27,12 @@ class Postgres(Dialect):
 
     def __init__(self) -> None:
         self.search = PostgresFullText(self)
+
+    def is_busy(self, error: BaseException) -> bool:
+        # peewee wraps psycopg's error (``orig``), or passes it on as it is (those of a failed
+        # transaction, which peewee does not map).
+        driver_error = getattr(error, "orig", error)
+        return super().is_busy(error) or getattr(driver_error, "sqlstate", None) in _BUSY
 
     def autoincrement(self, ddl: pw.Node) -> pw.Node:
         return ddl  # a sequence never gives a number twice

@@ -24,6 +24,8 @@ _KEY = f"(CAST(julianday({{row}}.start_date) AS INTEGER) * {_SPAN} + {{row}}.id)
 # and merges far fewer: the event search of a 100k load took 7.9-8.0 s instead of 9.2-10.1 s.
 _DEFAULT_HASHSIZE = 1024 * 1024
 _BULK_HASHSIZE = 64 * 1024 * 1024
+# SQLITE_BUSY and SQLITE_LOCKED, as sqlite3 words them: the busy timeout ran out.
+_BUSY = ("database is locked", "database table is locked", "database is busy")
 
 
 class Sqlite(Dialect):
@@ -34,6 +36,11 @@ class Sqlite(Dialect):
 
     def __init__(self) -> None:
         self.search = SqliteFullText(self)
+
+    def is_busy(self, error: BaseException) -> bool:
+        return super().is_busy(error) or (
+            isinstance(error, pw.OperationalError) and str(error).startswith(_BUSY)
+        )
 
     def autoincrement(self, ddl: pw.Node) -> pw.Node:
         return pw.NodeList((ddl, pw.SQL("AUTOINCREMENT")))

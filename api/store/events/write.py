@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from annotator.vocabulary import MAX_EVENT_DAYS
+from annotator.vocabulary import MAX_EVENT_DAYS, MAX_PARENT_DEPTH
 from api.store import postings, revisions
 from api.store.errors import Invalid
 from api.store.models import (
@@ -34,7 +34,6 @@ from api.store.models import (
 from api.store.resolve import resolve_entity, resolve_place
 from api.store.transaction import writing
 
-_MAX_PARENT_DEPTH = 1000
 OWN_ANCESTOR = "An event cannot be its own parent or ancestor."
 
 
@@ -56,8 +55,8 @@ def _check_references(data: dict, event: Event | None) -> dict[str, list[str]]:
     if parent_id is not None:
         if _missing(Event, [parent_id]):
             errors["parent_id"] = [f"No event with id {parent_id}."]
-        elif event is not None and _is_descendant_or_self(parent_id, event.id):
-            errors["parent_id"] = [OWN_ANCESTOR]
+        elif message := _parent_refused(parent_id, event):
+            errors["parent_id"] = [message]
     for i, participant in enumerate(data.get("participants") or []):
         ref = participant["entity"]
         if isinstance(ref, int) and _missing(Entity, [ref]):
@@ -68,16 +67,46 @@ def _check_references(data: dict, event: Event | None) -> dict[str, list[str]]:
     return errors
 
 
-def _is_descendant_or_self(candidate_id: int, event_id: int) -> bool:
-    """Whether ``candidate_id`` is ``event_id`` or below it (so cannot be its parent)."""
-    current = candidate_id
-    for _ in range(_MAX_PARENT_DEPTH):
-        if current is None:
-            return False
-        if current == event_id:
-            return True
+def _parent_refused(parent_id: int, event: Event | None) -> str | None:
+    """Why ``parent_id`` cannot be the parent of ``event`` (None: a new one), if it cannot:
+    it is the event or below it, or the event (and the events below it) would sit more
+    than ``MAX_PARENT_DEPTH`` events down."""
+    event_id = event.id if event is not None else None
+    chain = _chain_up(parent_id)
+    if event_id is not None and event_id in chain:
+        return OWN_ANCESTOR
+    depth = len(chain) + (_levels_below(event_id) if event_id is not None else 0)
+    if depth > MAX_PARENT_DEPTH:
+        return (
+            f"An event has at most {MAX_PARENT_DEPTH} events above it (parent, its parent, "
+            "...); under this parent it, or an event below it, would have more."
+        )
+    return None
+
+
+def _chain_up(event_id: int) -> list[int]:
+    """``event_id`` and the events above it, nearest first: at most ``MAX_PARENT_DEPTH`` + 1
+    (a longer chain is too deep anyway), and never round a loop."""
+    chain: list[int] = []
+    current = event_id
+    while current is not None and current not in chain and len(chain) <= MAX_PARENT_DEPTH:
+        chain.append(current)
         current = Event.select(Event.parent).where(Event.id == current).scalar()
-    return True
+    return chain
+
+
+def _levels_below(event_id: int) -> int:
+    """How many levels of events sit below ``event_id`` (0: none), counted up to
+    ``MAX_PARENT_DEPTH`` + 1."""
+    levels, level, seen = 0, [event_id], {event_id}
+    while levels <= MAX_PARENT_DEPTH:
+        children = Event.select(Event.id).where(Event.parent.in_(level)).tuples()
+        level = [i for (i,) in children if i not in seen]
+        if not level:
+            return levels
+        seen.update(level)
+        levels += 1
+    return levels
 
 
 def _set_participants(event: Event, participants: list[dict]) -> None:
@@ -129,13 +158,17 @@ class EventWriter:
     (``created``), and let it delete (``delete``); when the block ends without
     an error, the copies of every changed event are refreshed and each change
     is kept as a revision, then the transaction commits. On an error nothing is
-    left behind.
+    left behind. ``undo_unchanged``: when no event changed after all (an edit giving
+    the stored values), the transaction is undone instead, so nothing says it changed
+    (``updated_at``, a revision, the change feed).
     """
 
-    def __init__(self, author: str):
+    def __init__(self, author: str, *, undo_unchanged: bool = False):
         self.author = author
         self._before: dict[int, dict | None] = {}  # event id -> its document before (None: new)
         self._transaction = writing()
+        self._undo_unchanged = undo_unchanged
+        self._deleted = False
 
     def __enter__(self) -> EventWriter:
         self._transaction.__enter__()
@@ -144,10 +177,13 @@ class EventWriter:
     def __exit__(self, kind, error, trace) -> bool | None:
         if kind is None:
             try:
-                self._finish()
+                changed = self._finish()
             except BaseException as failure:
                 self._transaction.__exit__(type(failure), failure, failure.__traceback__)
                 raise
+            if self._undo_unchanged and not changed:
+                self._transaction.__exit__(_Unchanged, _Unchanged(), None)  # rolled back
+                return None
         return self._transaction.__exit__(kind, error, trace)
 
     def changing(self, events: Iterable[Event], before: dict | None = None) -> None:
@@ -170,16 +206,27 @@ class EventWriter:
             revisions.record(event_id, "deleted", self.author, last, None)
             self._before.pop(event_id, None)
         Event.delete().where(Event.id.in_([e.id for e in events])).execute()
+        self._deleted = True
 
-    def _finish(self) -> None:
+    def _finish(self) -> bool:
+        """Refresh and keep a revision of each event changed; whether any event changed."""
         if not self._before:
-            return
+            return self._deleted
         postings.refresh_events(self._before)
         after = revisions.snapshots(Event(id=event_id) for event_id in self._before)
+        changed = self._deleted or any(
+            before is None or revisions.changed_fields(before, after[event_id])
+            for event_id, before in self._before.items()
+        )
         for event_id, before in sorted(self._before.items()):
             action = "created" if before is None else "updated"
             revisions.record(event_id, action, self.author, before, after[event_id])
         self._before.clear()
+        return changed
+
+
+class _Unchanged(Exception):
+    """Rolls back an ``EventWriter`` transaction that changed no event."""
 
 
 def write_event(
@@ -196,10 +243,13 @@ def write_event(
     (PATCH) they stay. The event becomes ``reviewed`` unless ``status`` says
     ``rejected``. The change is kept as a revision by ``author``; ``before`` is
     the event's document if the caller has it. Everything happens in one
-    transaction: on any error nothing is left behind.
+    transaction: on any error nothing is left behind. An edit that changes nothing
+    writes nothing; a PATCH of no field leaves even the status as it was.
     """
-    with EventWriter(author) as writer:
-        is_new = event is None or event.id is None
+    is_new = event is None or event.id is None
+    if not (is_new or replace or data):
+        return event
+    with EventWriter(author, undo_unchanged=not is_new) as writer:
         if not is_new:
             writer.changing([event], before)
         errors = _check_references(data, event)
