@@ -6,7 +6,7 @@ import json
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from api.store.db import database
 
@@ -81,16 +81,25 @@ def load_fixtures_command() -> None:
 @click.option("--annotate/--no-annotate", default=True, help="Find the events (default: yes).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, help="Annotating processes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@with_appcontext  # for the body limit of the app's settings
 def ingest_command(paths: tuple[str, ...], annotate: bool, workers: int, quiet: bool) -> None:
     """Store feed-format text files and JSON Lines (directories recursively)."""
     from api.ops.ingest import ingest
     from api.store.migrations import upgrade
 
+    def report(origin: str, reason: str) -> None:
+        click.echo(f"failed: {origin}: {reason}", err=True)
+
     with database.connection_context():
         upgrade()
-        summary = ingest(paths, annotate=annotate, workers=workers, progress=not quiet)
-    for origin, reason in summary.failures:
-        click.echo(f"failed: {origin}: {reason}", err=True)
+        summary = ingest(
+            paths,
+            limit=current_app.config["MAX_CONTENT_LENGTH"],
+            annotate=annotate,
+            workers=workers,
+            progress=not quiet,
+            report=report,
+        )
     click.echo(
         f"stored {summary.stored}, skipped {summary.skipped} (already stored), "
         f"failed {summary.failed}, events made {summary.events}"

@@ -41,3 +41,13 @@ def test_no_dateline_gives_no_source():
 def test_malformed_feed_raises(text):
     with pytest.raises(ValueError):
         parse_feed_text(text)
+
+
+def test_runs_of_spaces_are_read_at_once():
+    # Each was minutes of backtracking: spaces ending the title, spaces opening a body
+    # with no dateline after them.
+    text = "date 2025-01-02 Title" + " " * 100_000 + "\n\n" + " " * 30_000 + "no dateline"
+    item = parse_feed_text(text)
+    assert item["title"] == "Title"
+    assert item["source"] is None
+    assert parse_feed_text("date 2025-01-02 T\n\n   (KZ) - body")["source"] is None

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import json
-
 import flask_smorest
 from marshmallow import missing
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -21,6 +19,7 @@ from api.http import auth
 from api.http.errors import PROBLEM_TYPE, problem_example
 from api.http.query_string import not_encoded_problem
 from schemas.common import ProblemSchema
+from schemas.json_text import load_json
 
 _BODY_ERRORS = (
     (400, "The body is not well-formed JSON."),
@@ -29,44 +28,16 @@ _BODY_ERRORS = (
 )
 
 
-def _refuse_constant(name: str):
-    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
-
-
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None}
 
     def _raw_load_json(self, req):
-        """JSON as RFC 8259 has it: no ``NaN``/``Infinity``; nesting too deep, an integer
-        too long to read or a name that is no text is a 400, not a 500."""
+        """JSON as RFC 8259 has it (``load_json``, which ingest reads lines with too): no
+        ``NaN``/``Infinity``; nesting too deep, an integer too long to read or a name that is
+        no text is a 400, not a 500."""
         if not is_json_request(req):
             return missing
-        data = req.get_data(cache=True)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", "?", 0) from None
-        try:
-            return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_object)
-        except json.JSONDecodeError:
-            raise
-        except RecursionError:
-            raise json.JSONDecodeError("nested too deeply", "?", 0) from None
-        except ValueError:  # an integer of more digits than Python reads (4300)
-            raise json.JSONDecodeError("an integer too long to read", "?", 0) from None
-
-
-def _object(pairs: list[tuple[str, object]]) -> dict:
-    """A JSON object. A name holding half a surrogate pair (``"\\ud800"``, RFC 8259
-    section 8.2) is no Unicode text: it can name no field, and the problem document
-    naming it as unknown could not be written as UTF-8. (A value holding one is left to
-    the schema: ``Text`` refuses it, naming the field.)"""
-    for name, _ in pairs:
-        try:
-            name.encode("utf-8")
-        except UnicodeEncodeError:
-            raise json.JSONDecodeError("a name that is not Unicode text", "?", 0) from None
-    return dict(pairs)
+        return load_json(req.get_data(cache=True))
 
 
 _RETRY_AFTER = {
