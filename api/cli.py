@@ -79,11 +79,20 @@ def load_fixtures_command() -> None:
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--annotate/--no-annotate", default=True, help="Find the events (default: yes).")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, help="Annotating processes.")
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=1,
+    help="Annotating processes to run here meanwhile (0: only workers running elsewhere).",
+)
+@click.option("--wait/--no-wait", default=True, help="Wait for the annotation jobs (default).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@with_appcontext  # for the body limit of the app's settings
-def ingest_command(paths: tuple[str, ...], annotate: bool, workers: int, quiet: bool) -> None:
-    """Store feed-format text files and JSON Lines (directories recursively)."""
+@with_appcontext  # for the body limit and the queue of the app's settings
+def ingest_command(
+    paths: tuple[str, ...], annotate: bool, workers: int, wait: bool, quiet: bool
+) -> None:
+    """Store feed-format text files and JSON Lines (directories recursively), and queue the
+    annotation of each article stored."""
     from api.ops.ingest import ingest
     from api.store.migrations import upgrade
 
@@ -95,8 +104,10 @@ def ingest_command(paths: tuple[str, ...], annotate: bool, workers: int, quiet: 
         summary = ingest(
             paths,
             limit=current_app.config["MAX_CONTENT_LENGTH"],
+            settings=current_app.config,
             annotate=annotate,
             workers=workers,
+            wait=wait,
             progress=not quiet,
             report=report,
         )
@@ -104,6 +115,8 @@ def ingest_command(paths: tuple[str, ...], annotate: bool, workers: int, quiet: 
         f"stored {summary.stored}, skipped {summary.skipped} (already stored), "
         f"failed {summary.failed}, events made {summary.events}"
     )
+    if summary.queued and not wait:
+        click.echo(f"annotation jobs queued {summary.queued}, not waited for")
     if summary.failed:
         raise SystemExit(1)
 

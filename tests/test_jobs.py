@@ -352,3 +352,40 @@ def test_an_unreachable_broker_is_a_503_and_the_job_waits(app, database_url, tmp
     job = client.get(response.json["job"]).json
     assert job["state"] == "queued"
     assert client.get(job["article"]).status_code == 200
+
+
+def _feed(tmp_path: Path) -> Path:
+    from importlib import resources
+
+    root = tmp_path / "feed"
+    root.mkdir()
+    gold = resources.files("fixtures").joinpath("gold", "dev")
+    for name in ("seed.txt", "ru-01-tokayev-xi-phone.txt", "en-02-mirziyoyev-lee-phone.txt"):
+        (root / name).write_text(gold.joinpath(name).read_text(encoding="utf-8"), "utf-8")
+    return root
+
+
+@pytest.mark.parametrize("workers", ["filesystem"], indirect=True)
+def test_ingest_feeds_the_queue_and_runs_workers_of_its_own(workers, tmp_path):
+    runner = workers.app.test_cli_runner()
+    result = runner.invoke(args=["ingest", str(_feed(tmp_path)), "--workers", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "stored 3, skipped 0 (already stored), failed 0" in result.output
+    with database.connection_context():
+        jobs = list(Job.select())
+        made = EventArticle.select().count()
+    assert [job.state for job in jobs] == ["done"] * 3
+    assert made >= 8 and f"events made {made}" in result.output
+
+
+@pytest.mark.parametrize("workers", ["redis"], indirect=True)
+def test_ingest_can_leave_its_jobs_to_workers_elsewhere(workers, tmp_path):
+    runner = workers.app.test_cli_runner()
+    args = ["ingest", str(_feed(tmp_path)), "--workers", "0", "--no-wait", "--quiet"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "annotation jobs queued 3, not waited for" in result.output
+    with database.connection_context():
+        ids = [job.id for job in Job.select()]
+    workers.start()
+    assert [workers.wait(i)["state"] for i in ids] == ["done"] * 3

@@ -1,53 +1,36 @@
-"""Bulk ingest: feed-format text files and JSON Lines in, articles (and their events) stored.
+"""Bulk ingest: feed-format text files and JSON Lines in, articles stored and their
+annotation queued.
 
-The input is streamed (``api.ops.ingest_files``): each article is stored in a batch as
-soon as the batch is full, so memory stays the same whatever the size of a file. A bad
-line or file is reported and skipped; every good one is kept, and a second run skips
-what is stored.
+The input is streamed (``api.ops.ingest_files``): each article is stored as soon as it is
+read, so memory stays the same whatever the size of a file (but for 8 bytes a job waited
+for). A bad line or file is reported and skipped; every good one is kept, and a second run
+skips what is stored.
 
-Reading and storing happen in this process (one writer); annotation, the costly part,
-can run in worker processes that each load the models once.
+Annotation goes through the same queue and bounded workers as the API's
+(``api.ops.queue``): each article stored is one job. ``workers`` starts that many local
+workers for the run; workers elsewhere on the same broker take jobs too.
 """
 
 from __future__ import annotations
 
+import time
+from array import array
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
+from kombu.exceptions import OperationalError
 from tqdm import tqdm
 
+from api.ops import queue
 from api.ops.ingest_files import Item, Summary, discover, ignore, read_file
-from api.store.annotation import store_found_events
 from api.store.articles import content_hash, create_article
 from api.store.errors import Conflict
-from api.store.models import Article
+from api.store.jobs import UNFINISHED, queue_annotation
+from api.store.models import Article, Job
 from api.store.transaction import writing
 
-# A batch ends at either bound, so a file of big articles is held a few at a time.
-BATCH = 32
-BATCH_CHARS = 4_000_000
-
-
-def _annotate(data: dict) -> tuple[list | None, str | None]:
-    """Worker side: ``(events, None)`` for one article, or ``(None, why it failed)``.
-
-    The models load once per process. A failure on one article is reported,
-    not raised, so the rest of the batch goes on.
-    """
-    from annotator import get_annotator
-
-    try:
-        found = get_annotator().annotate(
-            data["body"],
-            title=data["title"],
-            published_at=data["published_at"],
-            language=data.get("language"),
-        )
-    except Exception as exc:  # one bad article must not stop the ingest
-        return None, f"annotation failed: {exc.__class__.__name__}: {exc}"
-    return found, None
+POLL_S = 0.5
+CHUNK = 500  # jobs looked up per query while waiting
 
 
 def _is_stored(data: dict) -> bool:
@@ -58,49 +41,92 @@ def _is_stored(data: dict) -> bool:
     return Article.select().where(condition).exists()
 
 
-def _store(item: Item, found: list | None, summary: Summary) -> None:
+def _store(item: Item, summary: Summary, *, annotate: bool, longest: int) -> int | None:
+    """Store the article and, if asked, queue its annotation; the job's id, if one."""
+    data = item.data
+    too_long = annotate and len(data["title"]) + len(data["body"]) > longest
     try:
         with writing():
-            article = create_article(item.data)
-            if found is not None:
-                summary.events += len(store_found_events(article, found))
+            article = create_article(data)
+            job = queue_annotation(article) if annotate and not too_long else None
     except Conflict:  # stored already
         summary.skipped += 1
-        return
+        return None
     summary.stored += 1
+    if too_long:
+        summary.fail(item.origin, f"stored, not annotated: over {longest:,} characters")
+    if job is None:
+        return None
+    try:
+        queue.enqueue(job.id)
+    except OperationalError:
+        summary.fail(item.origin, f"stored; job {job.id} waits: the queue cannot be reached")
+        return None
+    return job.id
 
 
 def ingest(
     paths: Iterable[str],
     *,
     limit: int,
+    settings: dict,
     annotate: bool = True,
     workers: int = 1,
+    wait: bool = True,
     progress: bool = True,
     report: Callable[[str, str], None] = ignore,
 ) -> Summary:
-    """Store every article under ``paths`` as it is read, a batch at a time; annotate them
-    unless ``annotate`` is false. A JSON line or a feed file is at most ``limit`` bytes (the
-    API's body limit); ``report`` is told each failure (origin, reason) as it happens."""
+    """Store every article under ``paths`` as it is read and queue its annotation unless
+    ``annotate`` is false; with ``wait``, wait for those jobs and count their events. A JSON
+    line or a feed file is at most ``limit`` bytes (the API's body limit); ``settings`` are
+    the app's (the broker, the workers' bounds); ``report`` is told each failure (origin,
+    reason) as it happens."""
     summary = Summary(report=_above_the_bar(report))
     files = discover(paths, summary)
     total = sum(map(_size, files))
-    bar = tqdm(total=total, unit="B", unit_scale=True, disable=not progress, dynamic_ncols=True)
-    pool = _annotation_pool(annotate=annotate, workers=workers)
-    try:
-        for batch in _batches(_new_items(files, summary, limit, bar)):
-            results = _annotate_batch(batch, annotate=annotate, pool=pool)
-            for item, (found, error) in zip(batch, results, strict=True):
-                if error:
-                    summary.fail(item.origin, error)
-                else:
-                    _store(item, found, summary)
+    longest = int(settings["ANNOTATION_MAX_CHARS"])
+    queued = array("q")
+    with queue.local_workers(settings, workers if annotate else 0):
+        bar = tqdm(total=total, unit="B", unit_scale=True, disable=not progress)
+        try:
+            for item in _new_items(files, summary, limit, bar):
+                job_id = _store(item, summary, annotate=annotate, longest=longest)
+                if job_id is not None:
+                    queued.append(job_id)
                 bar.update(item.size)
+        finally:
+            bar.close()
+        summary.queued = len(queued)
+        if wait:
+            _await(queued, summary, progress)
+    return summary
+
+
+def _await(queued: array, summary: Summary, progress: bool) -> None:
+    """Wait for the jobs, counting the events of those done and reporting those failed."""
+    bar = tqdm(total=len(queued), unit="job", disable=not progress)
+    try:
+        for start in range(0, len(queued), CHUNK):
+            for job in _finished(list(queued[start : start + CHUNK])):
+                if job.state == "done":
+                    summary.events += len(job.events)
+                else:
+                    summary.fail(f"article {job.article_id} (job {job.id})", _why(job))
+                bar.update()
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown()
-    return summary
+
+
+def _finished(ids: list[int]) -> list[Job]:
+    """The jobs of ``ids`` once none is queued or running."""
+    while Job.select().where(Job.id.in_(ids) & Job.state.in_(UNFINISHED)).exists():
+        time.sleep(POLL_S)
+    return list(Job.select().where(Job.id.in_(ids)).order_by(Job.id))
+
+
+def _why(job: Job) -> str:
+    problem = job.problem or {}
+    return f"annotation failed: {problem.get('title')}: {problem.get('detail')}"
 
 
 def _size(path: Path) -> int:
@@ -130,38 +156,3 @@ def _new_items(files: list[Path], summary: Summary, limit: int, bar: tqdm) -> It
                 bar.update(item.size)
             else:
                 yield item
-
-
-def _batches(items: Iterator[Item]) -> Iterator[list[Item]]:
-    """``items`` in lists of at most ``BATCH`` articles and ``BATCH_CHARS`` characters. (A
-    copy of an article in the same batch is found stored when its turn comes.)"""
-    batch: list[Item] = []
-    chars = 0
-    for item in items:
-        batch.append(item)
-        chars += len(item.data["title"]) + len(item.data["body"])
-        if len(batch) == BATCH or chars >= BATCH_CHARS:
-            yield batch
-            batch, chars = [], 0
-    if batch:
-        yield batch
-
-
-def _annotation_pool(*, annotate: bool, workers: int) -> ProcessPoolExecutor | None:
-    """Worker processes for the annotation, when it is asked for with more than one worker;
-    else ``None``, to annotate here. (The processes start with the first batch they get.)"""
-    if annotate and workers > 1:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-    return None
-
-
-def _annotate_batch(
-    batch: list[Item], *, annotate: bool, pool: ProcessPoolExecutor | None
-) -> list[tuple[list | None, str | None]]:
-    """``(events, error)`` for each item of ``batch`` (``(None, None)`` when not annotating).
-    A single article is annotated here: starting a worker for it is not worth it."""
-    if not annotate:
-        return [(None, None)] * len(batch)
-    if pool is not None and len(batch) > 1:
-        return list(pool.map(_annotate, [item.data for item in batch]))
-    return [_annotate(item.data) for item in batch]

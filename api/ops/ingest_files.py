@@ -47,6 +47,7 @@ class Summary:
     skipped: int = 0
     failed: int = 0
     events: int = 0
+    queued: int = 0  # annotation jobs
     report: Callable[[str, str], None] = ignore  # told each failure as it happens
 
     def fail(self, origin: str, reason: str) -> None:

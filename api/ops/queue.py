@@ -20,6 +20,9 @@ import contextlib
 import logging
 import os
 import resource
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from celery import Celery, signals
@@ -224,6 +227,31 @@ def _release_connections() -> None:
     """The main process keeps no open connection a pool process forked later would share."""
     with contextlib.suppress(AttributeError):
         database.obj.close_all()
+
+
+@contextlib.contextmanager
+def local_workers(settings: dict, count: int):
+    """``count`` pool processes of a worker of this machine's, on ``settings``, for the
+    block (``flask ingest --workers``); none for ``count`` 0 or jobs run inline."""
+    if count <= 0 or str(settings["JOB_BROKER_URL"]) == INLINE:
+        yield
+        return
+    from api.config import DEFAULTS
+
+    env = {**os.environ, **{name: str(settings[name]) for name in DEFAULTS if name in settings}}
+    argv = [sys.executable, "-m", "flask", "--app", "api", "worker", f"--concurrency={count}"]
+    process = subprocess.Popen(
+        [*argv, "--loglevel=ERROR"], env=env, stdout=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        yield
+    finally:
+        process.terminate()  # a warm shutdown: the job it runs is finished first
+        try:
+            process.wait(timeout=float(settings["JOB_TIME_LIMIT_S"]) + 10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def run_worker(concurrency: int, loglevel: str = "INFO") -> None:
