@@ -13,7 +13,6 @@ from api.http.pagination import page
 from api.http.responses import json_response
 from api.jobs import (
     ACCEPTED,
-    PREFER,
     accepted,
     annotation_job,
     check_annotatable,
@@ -140,7 +139,7 @@ class Articles(MethodView):
     @blp.arguments(ArticleWriteSchema, example=EXAMPLE_ARTICLE)
     @blp.response(201, ArticleCreatedSchema)
     @blp.alt_response(202, **ACCEPTED)
-    @blp.doc(parameters=[PREFER])
+    @blp.waits
     @blp.problem(409, "Stored already; `existing` and `Location` name it")
     @blp.problem(503, "The annotation queue cannot be reached; the job waits (`job`)")
     def post(self, query, data):
@@ -231,7 +230,7 @@ class ArticleEvents(MethodView):
 class ArticleAnnotation(MethodView):
     @blp.response(200, ArticleCreatedSchema)
     @blp.alt_response(202, **ACCEPTED)
-    @blp.doc(parameters=[PREFER])
+    @blp.waits
     @blp.problem(404, "No such article")
     @blp.problem(503, "The annotation queue cannot be reached; the job waits (`job`)")
     def post(self, article_id):

@@ -23,7 +23,7 @@ from api.store.events.read import load_events
 from api.store.jobs import UNFINISHED, get_job, queue_annotation
 from api.store.models import Article, Job
 from schemas.common import aware
-from schemas.jobs import PREFER_DESCRIPTION, JobSchema
+from schemas.jobs import JobSchema
 
 blp = Blueprint(
     "jobs",
@@ -35,13 +35,6 @@ blp = Blueprint(
 _WAIT = re.compile(r"(?:^|[,;\s])wait\s*=\s*(\d{1,6})\b", re.I)
 POLL_S = 0.05
 
-PREFER = {
-    "name": "Prefer",
-    "in": "header",
-    "required": False,
-    "description": PREFER_DESCRIPTION,
-    "schema": {"type": "string", "example": "wait=10"},
-}
 ACCEPTED = {
     "schema": JobSchema,
     "description": "Queued: the job, to ask about at `Location` until it is done or failed.",

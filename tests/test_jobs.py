@@ -244,7 +244,7 @@ def test_a_job_past_the_time_limit_fails_and_the_worker_goes_on(workers):
     workers.start()
     slow = workers.post(_article(SEED * 60))
     failed = workers.wait(slow["id"])
-    assert failed["state"] == "failed"
+    assert failed["state"] == "failed", (failed["state"], workers.log.read_text()[-4000:])
     assert failed["problem"]["title"] == "Time limit", failed["problem"]
     assert failed["problem"]["type"] == "urn:annals:job:time-limit"
     assert "2 s" in failed["problem"]["detail"]

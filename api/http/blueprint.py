@@ -19,6 +19,7 @@ from api.http import auth
 from api.http.errors import PROBLEM_TYPE, problem_example
 from api.http.query_string import not_encoded_problem
 from schemas.common import ProblemSchema
+from schemas.jobs import PREFER_DESCRIPTION
 from schemas.json_text import load_json
 
 _BODY_ERRORS = (
@@ -87,6 +88,11 @@ class Blueprint(flask_smorest.Blueprint):
         func._apidoc = {**getattr(func, "_apidoc", {}), "if_match": True}
         return func
 
+    def waits(self, func):
+        """Document that the operation honours ``Prefer: wait=N`` (``api.jobs``)."""
+        func._apidoc = {**getattr(func, "_apidoc", {}), "prefer_wait": True}
+        return func
+
     def _prepare_access_doc(self, doc, doc_info, *, app, method, **kwargs):
         role = auth.required_role(method, self.name, app.config["PUBLIC_READS"])
         responses = doc_info.setdefault("response", {}).setdefault("responses", {})
@@ -143,6 +149,16 @@ class Blueprint(flask_smorest.Blueprint):
             for status, response in responses.items():
                 if str(status) == "200" and isinstance(response, dict):
                     response.setdefault("headers", {})["ETag"] = _ETAG
+        if doc_info.get("prefer_wait"):
+            doc.setdefault("parameters", []).append(
+                {
+                    "name": "Prefer",
+                    "in": "header",
+                    "required": False,
+                    "description": PREFER_DESCRIPTION,
+                    "schema": {"type": "string", "examples": ["wait=10"]},
+                }
+            )
         if doc_info.get("if_match"):
             for status, response in responses.items():
                 if str(status) == "200" and isinstance(response, dict):

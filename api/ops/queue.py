@@ -82,9 +82,13 @@ def _forget_connections() -> None:
     queue._after_fork()
 
 
-def enqueue(job_id: int) -> None:
-    """Send the job to the workers (inline: run it now)."""
-    annotate.apply_async((job_id,))
+def enqueue(job_id: int, *, after: float | None = None) -> None:
+    """Send the job to the workers (inline: run it now), or ``after`` seconds.
+
+    The message carries no time limits: Celery would put in the limits this process's task
+    was first bound with, and the worker's own (its JOB_TIME_LIMIT_S) are the ones meant.
+    """
+    annotate.apply_async((job_id,), countdown=after, time_limit=None, soft_time_limit=None)
 
 
 @contextlib.contextmanager
@@ -110,7 +114,7 @@ def annotate(self, job_id: int) -> None:
         return
     if isinstance(claimed, jobs.Busy):  # another worker may still be on it: look again later
         if not queue.conf.task_always_eager:  # inline, the request that runs it answers
-            annotate.apply_async((job_id,), countdown=claimed.seconds)
+            enqueue(job_id, after=claimed.seconds)
         return
     found = _annotate(claimed)
     if found is None:
@@ -219,7 +223,7 @@ def _send_unfinished(**_):
         pending = jobs.unfinished()
     _release_connections()
     for job_id in pending:
-        annotate.apply_async((job_id,))
+        enqueue(job_id)
     log.info("worker ready; %d unfinished jobs sent again", len(pending))
 
 
