@@ -20,6 +20,9 @@ from api.store.db import database
 from api.store.migrations import upgrade
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
+# Annotation jobs run inside their request in every app a test makes (the queue is one per
+# process: the last app made configures it); tests/test_jobs.py names real brokers.
+os.environ.setdefault("JOB_BROKER_URL", "inline")
 ON_POSTGRES = SERVER_URL.startswith("postgres")
 
 
@@ -80,16 +83,8 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def app(database_url):
-    # Limits have their own tests (test_ratelimit.py), with their own tiny limits. Jobs run
-    # inside their request; tests/test_jobs.py runs them in real workers.
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "TESTING": True,
-            "RATELIMIT_ENABLED": False,
-            "JOB_BROKER_URL": "inline",
-        }
-    )
+    # Limits have their own tests (test_ratelimit.py), with their own tiny limits.
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False})
     with app.app_context(), database.connection_context():
         upgrade()
         load_topics()

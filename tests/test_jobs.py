@@ -45,6 +45,18 @@ def _article(body: str = SEED, tag: str | None = None) -> dict:
     }
 
 
+def _app_on(settings: dict):
+    """An app of its own on the test's store: the connections of the one before are closed
+    first (a new app binds the store anew, and an open connection left behind is a
+    ResourceWarning on PostgreSQL)."""
+    if not database.is_closed():
+        database.close()
+    close_all = getattr(database.obj, "close_all", None)
+    if close_all:
+        close_all()
+    return create_app(settings)
+
+
 class Workers:
     """The broker settings of one test, its workers, and an API client on them."""
 
@@ -60,7 +72,7 @@ class Workers:
         }
         self.log = tmp_path / "worker.log"
         self.processes: list[subprocess.Popen] = []
-        self.app = create_app(dict(self.settings))
+        self.app = _app_on(dict(self.settings))
         self.client = self.app.test_client()
 
     def start(self) -> subprocess.Popen:
@@ -305,7 +317,7 @@ def test_prefer_wait_is_for_short_articles_only(app, client):
 
 def _inline_client(database_url: str, **settings):
     """A client of an app of its own on the test's store, jobs inline, with ``settings``."""
-    app = create_app(
+    app = _app_on(
         {
             "DATABASE_URL": database_url,
             "JOB_BROKER_URL": "inline",
