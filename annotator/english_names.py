@@ -167,7 +167,7 @@ def _mention(
     words = [t.text for t in tokens[i:j]]
     prev = tokens[i - 1].text.casefold().rstrip(".") if i else ""
     nxt = tokens[j].text.casefold() if j < len(tokens) else ""
-    found = position_before(tokens, i, heads, person_tokens - set(range(i, j)), "en")
+    found = position_before(tokens, i, heads, person_tokens, "en")
     position = None
     if found:
         hs, _, head = found

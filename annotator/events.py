@@ -21,16 +21,25 @@ from annotator.people import Person, Position
 from annotator.text import Sentence, norm
 
 _LOCATIVE = {"в", "во", "in", "at"}
+# Where a sentence's attribution begins («…, сообщает МИД»). Never inside a run of spaces:
+# from each of its spaces the run was read again (quadratic in a long run, issue 14).
 _ATTRIBUTION = re.compile(
-    r",?\s*(?:—\s*)?(?:сообщает|сообщили|сообщила|передает|передаёт|информирует|говорится"
-    r"|reports?|reported|according to)\b.*$",
+    r"(?:,|(?<!\s))\s*(?:—\s*)?(?:сообщает|сообщили|сообщила|передает|передаёт|информирует"
+    r"|говорится|reports?|reported|according to)\b",
     re.I,
 )
+# A name one or two words after these is not a participant's. Possessive (++, *+): two
+# words are read once each, not cut at every letter again when a third follows.
 _NON_PARTICIPANT = re.compile(
-    r"(?:по поручению|от имени|приветстви\w* от|послани\w*|on behalf of|greetings from|message from"
-    r"|at the invitation of|по приглашению)\s+\S*\s*\S*\s*$",
+    r"(?:по поручению|от имени|приветстви\w{0,20} от|послани\w{0,20}|on behalf of|greetings from"
+    r"|message from|at the invitation of|по приглашению)\s++\S*+\s*+\S*+\s*$",
     re.I,
 )
+# How far before a name the phrase is looked for: it and two words fit (a name's every
+# mention reading all its sentence before it was quadratic in a long sentence).
+_NON_PARTICIPANT_REACH = 200
+# Words of a sentence about ministers or leaders of several states.
+_PLURAL_SIDES = re.compile(r"министров|глав |лидеров|стран|ministers|leaders|heads of", re.I)
 _ADJ_HEADS = re.compile(
     r"^\s*(?:сторон|делегаци|лидер|коллег|правительств|министр|мид|посол|посольств|президент|"
     r"глав|премьер|side|delegation|leader|counterpart|government|minister|foreign|president|"
@@ -114,9 +123,8 @@ class _Builder:
             s = self._sentence_of(m.start)
             if s < 0:
                 continue
-            sent = self.a.sentences[s]
-            before = body[sent.start : m.start]
-            if _NON_PARTICIPANT.search(before):
+            reach = max(self.a.sentences[s].start, m.start - _NON_PARTICIPANT_REACH)
+            if _NON_PARTICIPANT.search(body, reach, m.start):
                 continue
             out.setdefault(s, [])
             if m.cluster not in out[s]:
@@ -349,9 +357,7 @@ class _Builder:
             else:
                 self._add_countries(d, s, host_ok=trig.type == "visit")
             self._link_parent(d, parent)
-            d.plural = bool(
-                re.search(r"министров|глав |лидеров|стран|ministers|leaders|heads of", text, re.I)
-            )
+            d.plural = bool(_PLURAL_SIDES.search(text))
             self._date_for(d, s, text)
             created.append(d)
         return created
@@ -572,12 +578,16 @@ def _in_chain(a: Analysis, c) -> bool:
     return any(o.end in neighbours or o.start in neighbours for o in [*a.countries, *a.orgs])
 
 
+# The noun an umbrella phrase is known by («в рамках визита» → визит).
+_UMBRELLA_NOUN = re.compile(
+    r"(заседани|саммит|форум|конференци|сесси|совещани|визит|съезд|session|summit|forum"
+    r"|conference|meeting|visit|council|assembly)",
+    re.I,
+)
+
+
 def _event_noun(phrase: str) -> str:
-    m = re.search(
-        r"(заседани|саммит|форум|конференци|сесси|совещани|визит|съезд|session|summit|forum|conference|meeting|visit|council|assembly)",
-        phrase,
-        re.I,
-    )
+    m = _UMBRELLA_NOUN.search(phrase)
     return m.group(1).casefold() if m else norm(phrase)
 
 

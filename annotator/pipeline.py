@@ -22,10 +22,10 @@ from annotator import (
 )
 from annotator.analysis import Analysis, Dateline
 from annotator.events import build
+from annotator.feed import SOURCE
 from annotator.model import FoundEvent
 from annotator.text import detect_language, sentences, token_at, tokenize
 
-_SOURCE = re.compile(r"^\s*[^\n()]{1,80}?\s*\([A-Z]{2}\)\s+[-–—]\s+")
 _DATELINE_RU = re.compile(
     r"^([А-ЯЁ][\w\-]+(?:[ \-][А-ЯЁ][\w\-]+)?)(?P<date>,\s+\d{1,2}\s+[а-я]+)?\.\s*"
 )
@@ -111,7 +111,7 @@ class Annotator:
 
 
 def _dateline(body: str, lang: str) -> Dateline | None:
-    m = _SOURCE.match(body)
+    m = SOURCE.match(body)
     start = m.end() if m else 0
     rest = body[start:]
     found = (_DATELINE_RU if lang == "ru" else _DATELINE_EN).match(rest)

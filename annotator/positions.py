@@ -44,7 +44,10 @@ def heads(tokens: list[Token], lang: str) -> Heads:
 def position_before(
     tokens: list[Token], i: int, heads: Heads, blocked: set[int], lang: str
 ) -> tuple[int, int, str] | None:
-    """The position phrase ending right before token ``i``: (head start, end, head)."""
+    """The position phrase ending right before token ``i``: (head start, end, head).
+
+    No phrase is looked for past a token of ``blocked`` (another name). Only tokens before
+    ``i`` are read, so ``blocked`` may hold the name's own: every name's tokens, made once."""
     k = i - 1
     steps = 0
     while k >= 0 and steps < 14:

@@ -34,7 +34,7 @@ def find(
         words = [w for w in words if any(c.isalpha() for c in w)]
         if not words:
             continue
-        found = position_before(tokens, i, heads, person_tokens - set(range(i, j)), "ru")
+        found = position_before(tokens, i, heads, person_tokens, "ru")
         position = hint = None
         if found:
             hs, _, head = found
@@ -84,7 +84,7 @@ def _split_name(text: str) -> tuple[str, list[str]]:
             break
         initials += m.group(1) + "."
         rest = rest[m.end() :]
-    words = [w for w in re.split(r"\s+", rest) if w]
+    words = rest.split()
     return initials, words
 
 

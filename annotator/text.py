@@ -10,8 +10,13 @@ from annotator.dates import EN_MONTH_ABBREVIATIONS
 _CYR = re.compile(r"[А-Яа-яЁё]")
 _LAT = re.compile(r"[A-Za-z]")
 TOKEN_RE = re.compile(r"\w+(?:[-‐'’]\w+)*|[^\w\s]", re.UNICODE)
-# A sentence ends at . ! ? … (maybe closed by quotes/brackets) before a space.
-_END = re.compile(r"[.!?…]+[»\"”’)]*(?=\s)")
+# A sentence ends at . ! ? … (maybe closed by quotes/brackets) before a space. A run of
+# marks is read from its first (?<!…) and once (++, *+): from each mark of a long run of
+# dots the rest of it was read again (quadratic, issue 14).
+_END = re.compile(r"(?<![.!?…])[.!?…]++[»\"”’)]*+(?=\s)")
+# The word before a full stop, dots inside it kept ("U.S."), read from its first letter.
+_WORD_BEFORE_DOT = re.compile(r"(?<![\w.])[\w.]++$")
+_LINE_BREAK = re.compile(r"\n")
 # Tokens after which a full stop does not end a sentence.
 _ABBREV = {
     "г", "гг", "т", "тыс", "млн", "млрд", "ул", "им", "см", "стр", "руб", "долл", "др", "пр",
@@ -62,8 +67,8 @@ def token_at(tokens: list[Token], offset: int) -> int:
 def _ends_sentence(text: str, dot: int, after: int) -> bool:
     if text[dot] != ".":
         return True
-    word = re.search(r"([\w.]+)\.*$", text[max(0, dot - 12) : dot + 1])
-    prev = word.group(1).rstrip(".").lower() if word else ""
+    word = _WORD_BEFORE_DOT.search(text[max(0, dot - 12) : dot + 1])
+    prev = word.group().rstrip(".").lower() if word else ""
     if prev in _ABBREV:
         return False
     if len(prev) == 1 and prev.isalpha():
@@ -93,9 +98,33 @@ def sentences(body: str) -> list[Sentence]:
     return out
 
 
+def pieces(body: str, limit: int) -> list[tuple[int, int]]:
+    """``body`` cut into spans of at most ``limit`` characters: as many whole sentences as
+    fit in one, a longer sentence cut at its last space before the limit (or at the limit
+    when it has none)."""
+    out: list[tuple[int, int]] = []
+    for s in sentences(body):
+        if out and s.end - out[-1][0] <= limit:
+            out[-1] = (out[-1][0], s.end)
+            continue
+        start = s.start
+        while s.end - start > limit:
+            cut = start + limit
+            while cut > start + 1 and not body[cut - 1].isspace():
+                cut -= 1
+            if cut == start + 1:
+                cut = start + limit
+            out.append((start, cut))
+            start = cut
+            while body[start].isspace():
+                start += 1
+        out.append((start, s.end))
+    return out
+
+
 def _lines(body: str):
     start = 0
-    for m in re.finditer(r"\n", body):
+    for m in _LINE_BREAK.finditer(body):
         if body[start : m.start()].strip():
             yield start, m.start()
         start = m.end()

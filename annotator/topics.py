@@ -10,29 +10,33 @@ from functools import cache
 from annotator.gazetteer import TOPICS_FILE
 from annotator.model import Span
 
+# Where another word follows a stem, the stem's ending is bounded (\w{0,20}, not \w*): or
+# each stem of one long word would scan the rest of it again, in time quadratic (issue 14).
+#
 # Phrases rewritten before matching, so a compound counts for the right slug:
 # «торгово-экономическое» is trade, «гуманитарное измерение» (OSCE) human rights.
 _REWRITE = [
     (re.compile(r"торгово-экономическ\w*", re.I), "торговый"),
     (re.compile(r"trade and economic", re.I), "trade"),
-    (re.compile(r"гуманитарн\w* измерени\w*|human dimension", re.I), "права человека"),
+    (re.compile(r"гуманитарн\w{0,20} измерени\w*|human dimension", re.I), "права человека"),
     (re.compile(r"культурно-гуманитарн\w*", re.I), "культура"),
-    (re.compile(r"«?зелен\w*»? энергетик\w*|green energy", re.I), "энергетика"),
+    (re.compile(r"«?зелен\w{0,20}»? энергетик\w*|green energy", re.I), "энергетика"),
     # an energy corridor or energy security is energy, not transport or security
     (
         re.compile(
-            r"энергетическ\w* (?:коридор\w*|безопасност\w*)|energy (?:corridor|security)\w*", re.I
+            r"энергетическ\w{0,20} (?:коридор\w*|безопасност\w*)|energy (?:corridor|security)\w*",
+            re.I,
         ),
         "энергетика",
     ),
     # food security is agriculture, not security
-    (re.compile(r"продовольственн\w* безопасност\w*", re.I), "продовольствие"),
+    (re.compile(r"продовольственн\w{0,20} безопасност\w*", re.I), "продовольствие"),
     (re.compile(r"food security", re.I), "agriculture"),
     # a feasibility study says nothing about the economy
-    (re.compile(r"технико-экономическ\w* обосновани\w*|feasibility stud\w*", re.I), "ТЭО"),
+    (re.compile(r"технико-экономическ\w{0,20} обосновани\w*|feasibility stud\w*", re.I), "ТЭО"),
     # critical minerals / raw materials count as economy (topics.json scope note)
     (
-        re.compile(r"критическ\w* (?:сырь|минерал)\w*|critical (?:raw )?minerals?", re.I),
+        re.compile(r"критическ\w{0,20} (?:сырь|минерал)\w*|critical (?:raw )?minerals?", re.I),
         "экономика",
     ),
 ]
@@ -45,7 +49,7 @@ RULES: dict[str, list[str]] = {
         r"военн",
         r"военно-",
         r"наркотрафик",
-        r"пограничн\w* безопас",
+        r"пограничн\w{0,20} безопас",
         r"делимитац",
         r"демаркац",
         r"demarcation",
@@ -87,7 +91,7 @@ RULES: dict[str, list[str]] = {
         r"финанс",
         r"кредит",
         r"\bбанк",
-        r"фонд\w* развития",
+        r"фонд\w{0,20} развития",
         r"валют",
         r"заем",
         r"займ",
@@ -122,7 +126,7 @@ RULES: dict[str, list[str]] = {
     "environment": [
         r"эколог",
         r"климат",
-        r"окружающ\w* сред",
+        r"окружающ\w{0,20} сред",
         r"загрязнен",
         r"биоразнообраз",
         r"ледник",
@@ -134,7 +138,7 @@ RULES: dict[str, list[str]] = {
         r"glacier",
     ],
     "water": [
-        r"водн\w* ресурс",
+        r"водн\w{0,20} ресурс",
         r"водн",
         r"водоснабжен",
         r"водопользован",
@@ -149,7 +153,7 @@ RULES: dict[str, list[str]] = {
         r"aral",
     ],
     "agriculture": [
-        r"сельск\w* хозяйств",
+        r"сельск\w{0,20} хозяйств",
         r"сельскохозяйств",
         r"аграр",
         r"агропром",
@@ -199,7 +203,7 @@ RULES: dict[str, list[str]] = {
         r"технолог",
         r"инновац",
         r"цифров",
-        r"искусственн\w* интеллект",
+        r"искусственн\w{0,20} интеллект",
         r"scien",
         r"technolog",
         r"innovat",
@@ -235,11 +239,11 @@ RULES: dict[str, list[str]] = {
     ],
     "tourism": [r"туризм", r"туристи", r"турист", r"tourism", r"tourist"],
     "human-rights": [
-        r"прав\w* человека",
+        r"прав\w{0,20} человека",
         r"меньшинств",
         r"межэтническ",
         r"гендер",
-        r"гражданск\w* общества",
+        r"гражданск\w{0,20} общества",
         r"human rights",
         r"minorit",
         r"interethnic",
@@ -247,15 +251,15 @@ RULES: dict[str, list[str]] = {
         r"civil society",
     ],
     "media-freedom": [
-        r"свобод\w* (?:сми|медиа|слова|прессы)",
+        r"свобод\w{0,20} (?:сми|медиа|слова|прессы)",
         r"журналист",
-        r"доступ\w* к информации",
+        r"доступ\w{0,20} к информации",
         r"media freedom",
         r"freedom of (?:the )?(?:press|media|expression)",
         r"journalist",
     ],
     "rule-of-law": [
-        r"верховенств\w* закона",
+        r"верховенств\w{0,20} закона",
         r"демократ",
         r"выбор",
         r"избират",
@@ -268,7 +272,7 @@ RULES: dict[str, list[str]] = {
         r"judicial",
         r"governance",
         r"законотвор",
-        r"законодательн\w* (?:опыт|деятельност|практик|баз)",
+        r"законодательн\w{0,20} (?:опыт|деятельност|практик|баз)",
         r"legislative",
     ],
     "migration": [
@@ -320,6 +324,11 @@ def _rewrite(text: str) -> str:
     return text
 
 
+# How far evidence is widened to a whole word: no word is longer, and widening every one of
+# the matches in a "word" of thousands of letters read all of it each time (issue 14).
+_WIDEN = 40
+
+
 def find(body: str, ranges: list[tuple[int, int]]) -> dict[str, list[Span]]:
     """Slugs whose rules match inside the given body ranges, with evidence spans."""
     pattern, groups = _compiled()
@@ -330,9 +339,10 @@ def find(body: str, ranges: list[tuple[int, int]]) -> dict[str, list[Span]]:
             slug = groups[m.lastgroup]
             s, e = start + m.start(), start + m.end()
             # widen to the whole word for readable evidence
-            while e < end and body[e].isalnum():
+            right, left = min(end, e + _WIDEN), max(start, s - _WIDEN)
+            while e < right and body[e].isalnum():
                 e += 1
-            while s > start and body[s - 1].isalnum():
+            while s > left and body[s - 1].isalnum():
                 s -= 1
             out.setdefault(slug, []).append(Span(s, e, body[s:e]))
     return out

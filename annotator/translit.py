@@ -64,6 +64,25 @@ _ROMAN = {
     "ӯ": "u",
 }
 _VOWELS_CYR = set("аеёиоуыэюяьъ")
+_NON_WORD = re.compile(r"[^\w]+")
+_SPACES = re.compile(r"\s+")
+# Spellings of one sound made one, applied in this order.
+_SKELETON = [
+    (re.compile(r"dzh|dj|zh"), "j"),
+    (re.compile(r"shch|sch|sh"), "s"),
+    (re.compile(r"tch"), "c"),
+    (re.compile(r"ch(?=[bcdfgjklmnpqrstvwxz])"), "k"),  # Christophe → Kristof
+    (re.compile(r"ch"), "c"),
+    (re.compile(r"ts|tz"), "c"),
+    (re.compile(r"kh|gh"), lambda m: m.group()[0] if m.group() == "gh" else "h"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"ck|qu|q"), "k"),
+    (re.compile(r"c(?![ch])"), "k"),
+]
+# vowels and the semivowels y/j are spelt too variably to compare
+_VARIABLE = re.compile(r"[aeiouyj']")
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 def romanize(text: str) -> str:
@@ -91,27 +110,17 @@ def _fold(text: str) -> str:
     text = "".join(
         c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
     ).replace("\x00", "й")
-    text = re.sub(r"[^\w]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _NON_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def _skeleton_word(word: str) -> str:
     w = word
-    w = re.sub(r"dzh|dj|zh", "j", w)
-    w = re.sub(r"shch|sch|sh", "s", w)
-    w = re.sub(r"tch", "c", w)
-    w = re.sub(r"ch(?=[bcdfgjklmnpqrstvwxz])", "k", w)  # Christophe → Kristof
-    w = re.sub(r"ch", "c", w)
-    w = re.sub(r"ts|tz", "c", w)
-    w = re.sub(r"kh|gh", lambda m: m.group()[0] if m.group() == "gh" else "h", w)
-    w = re.sub(r"ph", "f", w)
-    w = re.sub(r"th", "t", w)
-    w = re.sub(r"ck|qu|q", "k", w)
-    w = re.sub(r"c(?![ch])", "k", w)
+    for pattern, spelling in _SKELETON:
+        w = pattern.sub(spelling, w)
     w = w.replace("x", "ks").replace("w", "f").replace("v", "f")
-    # vowels and the semivowels y/j are spelt too variably to compare
-    w = re.sub(r"[aeiouyj']", "", w)
-    return re.sub(r"(.)\1+", r"\1", w)
+    w = _VARIABLE.sub("", w)
+    return _DOUBLED.sub(r"\1", w)
 
 
 @lru_cache(maxsize=100_000)
