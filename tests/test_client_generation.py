@@ -66,9 +66,9 @@ def generated_client(tmp_path, server):
 
 
 def test_generated_client_posts_an_article_and_queries_its_events(generated_client, server):
-    from annals_client.api.articles import post_articles
+    from annals_client.api.articles import post_article_annotation, post_articles
     from annals_client.api.events import get_event_item, get_events
-    from annals_client.models import ArticleWrite, EventPage, GetEventsTopicItem
+    from annals_client.models import ArticleWrite, EventPage, GetEventsTopicItem, Job
 
     base, key = server
     with (
@@ -79,7 +79,7 @@ def test_generated_client_posts_an_article_and_queries_its_events(generated_clie
         assert isinstance(seed, EventPage) and len(seed.data) == 6
 
         created = post_articles.sync_detailed(
-            client=client, body=ArticleWrite.from_dict(ARTICLE), annotate=True
+            client=client, body=ArticleWrite.from_dict(ARTICLE), annotate=True, prefer="wait=10"
         )
         assert created.status_code == 201, created.content
         article = created.parsed
@@ -111,3 +111,7 @@ def test_generated_client_posts_an_article_and_queries_its_events(generated_clie
             client=anonymous, body=ArticleWrite.from_dict({**ARTICLE, "title": "x"})
         )
         assert refused.status_code == 401
+
+        job = post_article_annotation.sync_detailed(client=client, article_id=article.id)
+        assert job.status_code == 202, job.content  # the job, without Prefer
+        assert isinstance(job.parsed, Job) and job.parsed.article_id == article.id
