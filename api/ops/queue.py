@@ -119,8 +119,14 @@ def annotate(self, job_id: int) -> None:
     found = _annotate(claimed)
     if found is None:
         return
-    with _connected():
-        jobs.finish(claimed, found)
+    try:
+        with _connected():
+            jobs.finish(claimed, found)
+    except Exception as exc:  # storing may run out of its bounds too: this job fails alone
+        log.exception("storing the events of job %s failed", claimed.job_id)
+        title, detail = _why(exc)
+        with _connected():
+            jobs.fail(claimed.job_id, title, f"While storing the events: {detail}")
 
 
 def _annotate(claimed: jobs.Claim) -> list | None:
