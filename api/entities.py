@@ -11,7 +11,7 @@ from api.store.events.read import entity_brief, event_stats
 from api.store.filters import apply
 from api.store.models import Entity, Event, Participant
 from api.store.order import Order
-from schemas.common import aware
+from schemas.common import aware, patch_of
 from schemas.entities import (
     EntityDetailSchema,
     EntityListArgs,
@@ -97,7 +97,7 @@ class EntityItem(MethodView):
         """
         return entity_detail(get_entity(entity_id))
 
-    @blp.arguments(EntityWriteSchema(partial=True), example={"aliases": ["Yermek Kosherbayev"]})
+    @blp.arguments(patch_of(EntityWriteSchema), example={"aliases": ["Yermek Kosherbayev"]})
     @blp.response(200, EntityDetailSchema)
     @blp.problem(404, "No such entity")
     @blp.problem(409, "Another entity goes by that name", **_DUPLICATE)

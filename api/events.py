@@ -19,6 +19,7 @@ from api.store.events.read import event_fragments, load_event, load_events
 from api.store.events.write import delete_event, write_event
 from api.store.models import Event
 from api.store.transaction import writing
+from schemas.common import patch_of
 from schemas.events import (
     EXAMPLE_EVENT,
     EXAMPLE_EVENT_WRITE,
@@ -147,7 +148,7 @@ class EventItem(MethodView):
         return edit_event(event_id, data, replace=True)
 
     @blp.if_match
-    @blp.arguments(EventWriteSchema(partial=True), example={"topics": ["diplomacy", "energy"]})
+    @blp.arguments(patch_of(EventWriteSchema), example={"topics": ["diplomacy", "energy"]})
     @blp.response(200, EventSchema, example=EXAMPLE_EVENT)
     @blp.problem(404, "No such event")
     def patch(self, data, event_id):

@@ -11,7 +11,7 @@ from api.store.events.read import event_stats, place_brief
 from api.store.filters import apply
 from api.store.models import Event, Place
 from api.store.order import Order
-from schemas.common import aware
+from schemas.common import aware, patch_of
 from schemas.entities import (
     PlaceDetailSchema,
     PlaceInlineSchema,
@@ -87,7 +87,7 @@ class PlaceItem(MethodView):
         """
         return place_detail(get_place(place_id))
 
-    @blp.arguments(PlaceInlineSchema(partial=True), example={"lat": 48.2085, "lon": 16.3721})
+    @blp.arguments(patch_of(PlaceInlineSchema), example={"lat": 48.2085, "lon": 16.3721})
     @blp.response(200, PlaceDetailSchema)
     @blp.problem(404, "No such place")
     @blp.problem(409, "Another place goes by that name", **_DUPLICATE)

@@ -18,6 +18,13 @@ class Strict(Schema):
     """A request schema: unknown fields are an error, naming the field (marshmallow's default)."""
 
 
+def patch_of(schema: type[Schema]) -> Schema:
+    """``schema`` for a PATCH: any of its fields may be left out, and each one given is
+    whole. (``partial=True`` would reach into nested objects too, and let a participant
+    through with no entity.)"""
+    return schema(partial=tuple(schema().fields))
+
+
 class ProblemSchema(Schema):
     """RFC 9457 problem details."""
 
@@ -75,6 +82,8 @@ def enum_doc(intro: str, meanings: dict[str, str], values=None, *, enum: bool = 
 
 
 COUNTRY_CODES = sorted({c.alpha_2 for c in pycountry.countries} | {"XK"})
+# JSON Schema's `enum` is every value allowed: `null` too, where the field takes it.
+_CODES_OR_NULL = [*COUNTRY_CODES, None]
 
 
 def _country_code(value: str) -> None:
@@ -93,7 +102,7 @@ class CountryCode(fields.String):
             metadata["description"] = f"{text.removesuffix('.')} (ISO 3166-1 alpha-2)."
         metadata.setdefault("description", "ISO 3166-1 alpha-2 country code.")
         metadata.setdefault("pattern", "^[A-Z]{2}$")
-        metadata.setdefault("enum", COUNTRY_CODES)
+        metadata.setdefault("enum", _CODES_OR_NULL if kwargs.get("allow_none") else COUNTRY_CODES)
         metadata.setdefault("example", "KZ")
         super().__init__(**kwargs)
 
@@ -141,11 +150,19 @@ class Text(fields.String):
         return text
 
 
-URL_PATTERN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$"
+# RFC 3986's characters of a path (unreserved, sub-delimiters, ":", "@", "/") or a
+# %-escape; a query and a fragment may hold "?" too, and "#" only begins the fragment.
+_PATH_CHAR = r"([A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})"
+_QUERY_CHAR = r"([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})"
+URL_PATTERN = (
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
+    rf"(/{_PATH_CHAR}*)?(\?{_QUERY_CHAR}*)?(#{_QUERY_CHAR}*)?$"
+)
 
 
 class WebUrl(fields.String):
-    """An http(s) URL of printable ASCII, as its documented pattern says."""
+    """An http(s) URL as RFC 3986 has it: what its documented ``pattern`` and ``format: uri``
+    both allow."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("metadata", {}).update(pattern=URL_PATTERN, format="uri")
@@ -241,7 +258,10 @@ def ref_or_inline_properties(self, field, **kwargs) -> dict:
     if not isinstance(field, RefOrInline):
         return {}
     ref = self.resolve_nested_schema(field.nested)
-    return {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, ref]}
+    choices = [{"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, ref]
+    if field.allow_none:  # apispec adds `null` to a `type`, and this has none
+        choices.append({"type": "null"})
+    return {"oneOf": choices}
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:

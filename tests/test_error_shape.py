@@ -130,6 +130,17 @@ CASES = [
         data=b'{"title": "\xc3\x28"}',
         content_type="application/json",
     ),
+    # 400: no body where the operation takes one (a PATCH of nothing is not `{}`).
+    Case("400-no-body-patch", "PATCH", "/v1/entities/1", 400),
+    Case(
+        "400-empty-body-patch",
+        "PATCH",
+        "/v1/places/1",
+        400,
+        data="",
+        content_type="application/json",
+    ),
+    Case("400-no-body-post", "POST", "/v1/events", 400),
     # 404: no such route, no such resource.
     Case("404-route", "GET", "/v1/nothing-here", 404),
     Case("404-route-outside-v1", "GET", "/nope", 404),
@@ -588,6 +599,14 @@ NO_500 = [
         "/v1/entities?cursor=" + cursor_of("id", BIG),
         422,
         fields={"cursor"},
+    ),
+    Case(
+        "participant-without-entity-patch",
+        "PATCH",
+        "/v1/events/1",
+        422,
+        json={"participants": [{"role": "guest"}]},
+        fields={"participants.0.entity"},
     ),
     Case(
         "lone-surrogate",

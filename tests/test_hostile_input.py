@@ -196,6 +196,23 @@ CASES = [
     Case("sql-in-sort", "GET", f"/v1/events?sort={SQL}", 422, field="sort"),
     Case("sql-in-participant", "GET", f"/v1/events?participant={SQL}", 422, field="participant"),
     Case("sql-in-kind", "GET", f"/v1/entities?kind={SQL}", 422, field="kind"),
+    # URLs that are no RFC 3986 URI: a second "#", characters a URI never holds raw.
+    Case(
+        "url-two-fragments",
+        "POST",
+        "/v1/articles",
+        422,
+        {**ARTICLE, "url": "https://X:7318#Z#J"},
+        field="url",
+    ),
+    Case(
+        "url-raw-brace",
+        "PATCH",
+        "/v1/articles/1",
+        422,
+        {"url": "https://example.org/a{b}"},
+        field="url",
+    ),
     # Unknown fields, operators in JSON values.
     Case("unknown-field", "POST", "/v1/events", 422, {**EVENT, "is_admin": True}, field="is_admin"),
     Case("unknown-query", "GET", "/v1/events?where=1", 422, field="where"),

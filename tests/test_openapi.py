@@ -296,6 +296,31 @@ def test_write_responses_conform_to_the_document(seeded):
     conforms(spec, deleted, "/v1/events/{event_id}", "delete")
 
 
+def _request_schemas(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _request_schemas(sub)
+
+
+def test_every_body_field_the_server_takes_null_for_admits_null(spec):
+    """A field a write may set to `null` (``allow_none``: an event's venue, a participant's
+    position) says so in the document, so a client keeping to it knows it may."""
+    from api.http.errors import schema_name
+    from schemas.common import Strict
+
+    components = spec["components"]["schemas"]
+    refused = []
+    for cls in _request_schemas(Strict):
+        component = components.get(schema_name(cls))
+        for name, field in cls().load_fields.items():
+            if component is None or not field.allow_none:
+                continue
+            node = resolve(spec, component["properties"][field.data_key or name])
+            if not OAS31Validator(node).is_valid(None):
+                refused.append(f"{schema_name(cls)}.{name}")
+    assert refused == []
+
+
 ERRORS = [
     ("GET", "/v1/events/999", "/v1/events/{event_id}", None, 404),
     ("GET", "/v1/events?limit=0", "/v1/events", None, 422),

@@ -16,14 +16,14 @@ from marshmallow import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from api.http import auth
-from api.http.errors import PROBLEM_TYPE, problem_example
+from api.http.errors import PROBLEM_TYPE, Problem, problem_example
 from api.http.query_string import not_encoded_problem
 from schemas.common import ProblemSchema
 from schemas.jobs import PREFER_DESCRIPTION
 from schemas.json_text import load_json
 
 _BODY_ERRORS = (
-    (400, "The body is not well-formed JSON."),
+    (400, "The body is missing or not well-formed JSON."),
     (413, "The body is larger than the configured limit."),
     (415, "The body is not `application/json`."),
 )
@@ -31,6 +31,14 @@ _BODY_ERRORS = (
 
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None}
+
+    def load_json(self, req, schema):
+        """The body of an operation that takes one. None, or an empty one, is a 400: webargs
+        reads either as ``{}``, which a PATCH took for a change of nothing (a 200)."""
+        data = super().load_json(req, schema)
+        if data is missing:
+            raise Problem(400, "The request has no body: send the JSON object it takes.")
+        return data
 
     def _raw_load_json(self, req):
         """JSON as RFC 8259 has it (``load_json``, which ingest reads lines with too): no

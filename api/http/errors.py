@@ -202,7 +202,7 @@ def schema_name(schema) -> str:
     """OpenAPI component name: the class name less ``Schema``; ``...Patch`` when partial."""
     cls = resolve_schema_cls(schema)
     name = cls.__name__.removesuffix("Schema")
-    if not isinstance(schema, type) and schema.partial is True:
+    if not isinstance(schema, type) and schema.partial:
         name += "Patch"
     return name
 
