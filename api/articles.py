@@ -96,7 +96,7 @@ def _annotated(article_id: int, status: int):
     job = wait_for(job, wait)
     if job.state != "done":
         return accepted(job)
-    body = ArticleCreatedSchema().dump(_with_events(get_article(article_id), job.events))
+    body = ArticleCreatedSchema().dump(_with_events(article, job.events))
     headers = {"Location": f"/v1/articles/{article_id}", "Vary": "Prefer"}
     return json_response(body, status, {**headers, "Content-Location": f"/v1/jobs/{job.id}"})
 

@@ -20,7 +20,7 @@ from api.http.errors import FieldErrors, Problem
 from api.http.responses import json_response
 from api.ops import queue
 from api.store.events.read import load_events
-from api.store.jobs import UNFINISHED, get_job, queue_annotation
+from api.store.jobs import UNFINISHED, annotated_length, get_job, queue_annotation
 from api.store.models import Article, Job
 from schemas.common import aware
 from schemas.jobs import JobSchema
@@ -52,8 +52,8 @@ def job_dict(job: Job) -> dict:
         "article": f"/v1/articles/{job.article_id}" if job.article_id else None,
         "attempt": job.attempt,
         "created_at": aware(job.created_at),
-        "started_at": aware(job.started_at) if job.started_at else None,
-        "finished_at": aware(job.finished_at) if job.finished_at else None,
+        "started_at": aware(job.started_at),
+        "finished_at": aware(job.finished_at),
         "events": load_events(job.events) if job.state == "done" else None,
         "problem": _problem(job.problem) if job.problem else None,
     }
@@ -71,7 +71,8 @@ def preferred_wait(article: Article) -> float | None:
     found = _WAIT.search(request.headers.get("Prefer", ""))
     if found is None:
         return None
-    if len(article.title) + len(article.body) > int(current_app.config["JOB_WAIT_MAX_CHARS"]):
+    waited_for = int(current_app.config["JOB_WAIT_MAX_CHARS"])
+    if annotated_length(article.title, article.body) > waited_for:
         return None
     return min(float(found.group(1)), float(current_app.config["JOB_WAIT_MAX_S"]))
 
@@ -79,7 +80,7 @@ def preferred_wait(article: Article) -> float | None:
 def check_annotatable(title: str, body: str) -> None:
     """422 on ``body`` for an article longer than the annotator takes."""
     limit = int(current_app.config["ANNOTATION_MAX_CHARS"])
-    if len(title) + len(body) > limit:
+    if annotated_length(title, body) > limit:
         raise FieldErrors(
             {
                 "body": [

@@ -100,6 +100,31 @@ def app(database_url):
 
 
 @pytest.fixture
+def app_with(app, database_url):
+    """Make apps of the test's own on its store, with settings (``app_with(PUBLIC_READS=False)``).
+
+    Each binds the store anew; after the test their connections are closed (one left open is
+    a ResourceWarning on PostgreSQL) and the store is bound as ``app`` left it.
+    """
+    default = database.obj
+    made = []
+
+    def make(**settings):
+        built = create_app(
+            {"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False, **settings}
+        )
+        made.append(database.obj)
+        return built
+
+    yield make
+    for store in made:
+        store.close()
+        if hasattr(store, "close_all"):  # a pool
+            store.close_all()
+    database.initialize(default)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

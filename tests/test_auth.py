@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api import create_app
 from api.http.auth import find_key, hash_token
-from api.store.db import database
 from api.store.models import ApiKey
 
 EVENT = {"title": "Talks", "type": "visit", "start_date": "2025-12-05"}
@@ -64,13 +62,8 @@ def test_roles_reader_editor_admin(anon_client, admin_client):
 
 
 @pytest.fixture
-def private(app, database_url):
-    default = database.obj
-    yield create_app({"DATABASE_URL": database_url, "TESTING": True, "PUBLIC_READS": False})
-    database.obj.close()
-    if hasattr(database.obj, "close_all"):  # a PostgreSQL pool
-        database.obj.close_all()
-    database.initialize(default)
+def private(app_with):
+    return app_with(PUBLIC_READS=False)
 
 
 def test_private_reads_need_a_reader_key(private):

@@ -23,9 +23,6 @@ import rdflib
 from pyld import jsonld
 from rdflib.namespace import RDF
 
-from api import create_app
-from api.store.db import database
-
 SCHEMA = rdflib.Namespace("https://schema.org/")
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
 ANNO_URL = "http://www.w3.org/ns/anno.jsonld"
@@ -422,20 +419,8 @@ def test_if_match_takes_the_tag_of_either_variant(seeded, client):
 
 
 @pytest.fixture
-def one_origin_app(app, database_url):
-    default = database.obj
-    yield create_app(
-        {
-            "DATABASE_URL": database_url,
-            "TESTING": True,
-            "RATELIMIT_ENABLED": False,
-            "CORS_ORIGINS": "https://desk.example.org",
-        }
-    )
-    database.obj.close()
-    if hasattr(database.obj, "close_all"):  # a PostgreSQL pool
-        database.obj.close_all()
-    database.initialize(default)
+def one_origin_app(app_with):
+    return app_with(CORS_ORIGINS="https://desk.example.org")
 
 
 def test_cors_answers_vary_on_origin(one_origin_app):

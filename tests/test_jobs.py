@@ -18,10 +18,8 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from conftest import KEYS
 from served import kill_group, start_worker
 
-from api import create_app
 from api.store.db import database
 from api.store.models import EventArticle, Job
 
@@ -45,34 +43,20 @@ def _article(body: str = SEED, tag: str | None = None) -> dict:
     }
 
 
-def _app_on(settings: dict):
-    """An app of its own on the test's store: the connections of the one before are closed
-    first (a new app binds the store anew, and an open connection left behind is a
-    ResourceWarning on PostgreSQL)."""
-    if not database.is_closed():
-        database.close()
-    close_all = getattr(database.obj, "close_all", None)
-    if close_all:
-        close_all()
-    return create_app(settings)
-
-
 class Workers:
     """The broker settings of one test, its workers, and an API client on them."""
 
-    def __init__(self, broker: str, database_url: str, tmp_path: Path, **limits):
+    def __init__(self, broker: str, app_with, database_url: str, tmp_path: Path, **limits):
         self.settings = {
             "DATABASE_URL": database_url,
             "JOB_BROKER_URL": BROKERS[broker],
             "JOB_QUEUE": f"annals.test.{uuid.uuid4().hex}",
             "JOB_QUEUE_DIR": str(tmp_path / "queue"),
-            "RATELIMIT_ENABLED": False,
-            "TESTING": True,
             **limits,
         }
         self.log = tmp_path / "worker.log"
         self.processes: list[subprocess.Popen] = []
-        self.app = _app_on(dict(self.settings))
+        self.app = app_with(**self.settings)
         self.client = self.app.test_client()
 
     def start(self) -> subprocess.Popen:
@@ -114,9 +98,9 @@ class Workers:
 
 
 @pytest.fixture
-def workers(request, app, database_url, tmp_path):
+def workers(request, app_with, database_url, tmp_path):
     broker, limits = request.param if isinstance(request.param, tuple) else (request.param, {})
-    made = Workers(broker, database_url, tmp_path, **limits)
+    made = Workers(broker, app_with, database_url, tmp_path, **limits)
     yield made
     made.close()
 
@@ -316,25 +300,9 @@ def test_prefer_wait_is_for_short_articles_only(app, client):
     assert response.status_code == 202
 
 
-def _inline_client(database_url: str, **settings):
-    """A client of an app of its own on the test's store, jobs inline, with ``settings``."""
-    app = _app_on(
-        {
-            "DATABASE_URL": database_url,
-            "JOB_BROKER_URL": "inline",
-            "RATELIMIT_ENABLED": False,
-            "TESTING": True,
-            **settings,
-        }
-    )
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {KEYS['editor']}"
-    return client
-
-
-def test_a_long_article_stores_its_thousands_of_mentions(app, database_url):
+def test_a_long_article_stores_its_thousands_of_mentions(app_with):
     # Its mentions were one insert, past SQLite's limit of bound parameters: the job failed.
-    client = _inline_client(database_url, ANNOTATION_MAX_CHARS=10**6)
+    client = app_with(JOB_BROKER_URL="inline", ANNOTATION_MAX_CHARS=10**6).test_client()
     response = client.post("/v1/articles?annotate=true", json=_article(SEED * 60))
     assert response.status_code == 202
     assert response.json["state"] == "done", response.json["problem"]
@@ -357,8 +325,8 @@ def test_a_job_is_a_document_and_an_unknown_one_a_404(client):
     assert missing.content_type == "application/problem+json"
 
 
-def test_an_unreachable_broker_is_a_503_and_the_job_waits(app, database_url, tmp_path):
-    client = _inline_client(database_url, JOB_BROKER_URL="redis://127.0.0.1:1/0")  # no one there
+def test_an_unreachable_broker_is_a_503_and_the_job_waits(app_with):
+    client = app_with(JOB_BROKER_URL="redis://127.0.0.1:1/0").test_client()  # no one there
     response = client.post("/v1/articles?annotate=true", json=_article())
     assert response.status_code == 503, response.json
     assert response.headers["Retry-After"]

@@ -8,9 +8,6 @@ import re
 
 import pytest
 
-from api import create_app
-from api.store.db import database
-
 
 @pytest.mark.parametrize("url", ["/v1/events", "/v1/events/999", "/health", "/openapi.json"])
 def test_security_headers_on_every_answer(client, url):
@@ -36,19 +33,8 @@ def test_docs_csp_allows_its_own_scripts_only(client):
 
 
 @pytest.fixture
-def cors_app(app, database_url):
-    default = database.obj
-    yield create_app(
-        {
-            "DATABASE_URL": database_url,
-            "TESTING": True,
-            "CORS_ORIGINS": "https://desk.example.org, https://other.example.org",
-        }
-    )
-    database.obj.close()
-    if hasattr(database.obj, "close_all"):  # a PostgreSQL pool
-        database.obj.close_all()
-    database.initialize(default)
+def cors_app(app_with):
+    return app_with(CORS_ORIGINS="https://desk.example.org, https://other.example.org")
 
 
 def test_cors_for_configured_origins_only(cors_app):
@@ -77,19 +63,8 @@ def test_no_cors_headers_without_configured_origins(client):
 
 
 @pytest.fixture
-def hosted_app(app, database_url):
-    default = database.obj
-    yield create_app(
-        {
-            "DATABASE_URL": database_url,
-            "TESTING": True,
-            "TRUSTED_HOSTS": "annals.example.org, .annals.test",
-        }
-    )
-    database.obj.close()
-    if hasattr(database.obj, "close_all"):  # a PostgreSQL pool
-        database.obj.close_all()
-    database.initialize(default)
+def hosted_app(app_with):
+    return app_with(TRUSTED_HOSTS="annals.example.org, .annals.test")
 
 
 def test_only_trusted_hosts_are_answered_and_written_into_links(hosted_app):

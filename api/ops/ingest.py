@@ -25,7 +25,7 @@ from api.ops import queue
 from api.ops.ingest_files import Item, Summary, discover, ignore, read_file
 from api.store.articles import content_hash, create_article
 from api.store.errors import Conflict
-from api.store.jobs import UNFINISHED, queue_annotation
+from api.store.jobs import UNFINISHED, annotated_length, queue_annotation
 from api.store.models import Article, Job
 from api.store.transaction import writing
 
@@ -44,7 +44,7 @@ def _is_stored(data: dict) -> bool:
 def _store(item: Item, summary: Summary, *, annotate: bool, longest: int) -> int | None:
     """Store the article and, if asked, queue its annotation; the job's id, if one."""
     data = item.data
-    too_long = annotate and len(data["title"]) + len(data["body"]) > longest
+    too_long = annotate and annotated_length(data["title"], data["body"]) > longest
     try:
         with writing():
             article = create_article(data)

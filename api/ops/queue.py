@@ -102,11 +102,11 @@ def _connected():
 
 
 def _lease() -> float:
-    return float(_settings.get("JOB_TIME_LIMIT_S", 60)) + 10
+    return float(_settings["JOB_TIME_LIMIT_S"]) + 10
 
 
-@queue.task(name="annals.annotate", bind=True)
-def annotate(self, job_id: int) -> None:
+@queue.task(name="annals.annotate")
+def annotate(job_id: int) -> None:
     """Annotate the job's article and store its events, or mark the job failed with why."""
     with _connected():
         claimed = jobs.claim(job_id, lease=_lease())
@@ -134,11 +134,11 @@ def _annotate(claimed: jobs.Claim) -> list | None:
     from annotator import get_annotator
 
     article = claimed.article
-    limit = int(_settings.get("ANNOTATION_MAX_CHARS", 100_000))
+    limit = int(_settings["ANNOTATION_MAX_CHARS"])
     failure = None
     if article is None:
         failure = ("Article deleted", "The article was deleted before it was annotated.")
-    elif len(article.body) + len(article.title) > limit:
+    elif jobs.annotated_length(article.title, article.body) > limit:
         failure = ("Too long to annotate", f"Title and body exceed {limit:,} characters.")
     else:
         try:
@@ -171,11 +171,11 @@ def _why(exc: BaseException) -> tuple[str, str]:
 
 
 def _time_detail() -> str:
-    return f"The annotation ran past its limit of {_settings.get('JOB_TIME_LIMIT_S')} s."
+    return f"The annotation ran past its limit of {_settings['JOB_TIME_LIMIT_S']} s."
 
 
 def _memory_detail() -> str:
-    return f"The annotation needed more than {_settings.get('JOB_MEMORY_LIMIT_MB')} MB."
+    return f"The annotation needed more than {_settings['JOB_MEMORY_LIMIT_MB']} MB."
 
 
 @signals.task_failure.connect(sender=annotate)
@@ -287,6 +287,9 @@ def run_worker(concurrency: int, loglevel: str = "INFO") -> None:
         f"--loglevel={loglevel}",
         "--pool=prefork",
         f"--queues={_settings['JOB_QUEUE']}",
+        # A name of its own: two workers of one host named alike share RabbitMQ's exclusive
+        # control queue, and the second cannot start.
+        f"--hostname=annals.{os.getpid()}@%h",
         "--without-gossip",
         "--without-mingle",
     ]

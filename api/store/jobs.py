@@ -25,6 +25,11 @@ UNFINISHED = ("queued", "running")
 MAX_ATTEMPTS = 3  # a job whose worker died this many times is failed, not retried forever
 
 
+def annotated_length(title: str, body: str) -> int:
+    """What the annotation limits count of an article: its title and body, in characters."""
+    return len(title) + len(body)
+
+
 def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
