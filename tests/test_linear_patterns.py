@@ -285,7 +285,9 @@ HOSTILE_BODIES = {
     "spaces first": ("en", "", " ", "Tokayev met Putin."),
     "spaces inside": ("en", "Tokayev met Putin in Astana", " ", "."),
     "dots": ("en", "Tokayev met Putin", ".", "x"),
-    "stems": ("ru", "Токаев провёл переговоры ", "гуманитарн", "."),
+    # its opening is a sentence of its own: the tagger reads it alike at every length (a 2,000
+    # letter word in the same piece hid Токаев from it, a 16,000 letter one was cut off)
+    "stems": ("ru", "Токаев провёл переговоры. ", "гуманитарн", "."),
     "«…": ("ru", "«", RU, ""),
     "names": (
         "en",
