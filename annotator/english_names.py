@@ -9,7 +9,13 @@ import re
 
 from annotator.dates import EN_MONTH_ABBREVIATIONS, EN_MONTH_NAMES, EN_WEEKDAYS
 from annotator.people import PARTICLES, PersonMention, Position, known, known_with_surname
-from annotator.positions import Heads, position_at, position_before, position_refs
+from annotator.positions import (
+    Heads,
+    english_plural_words,
+    position_at,
+    position_before,
+    position_refs,
+)
 from annotator.positions import heads as position_heads
 from annotator.text import Token, norm, token_at
 
@@ -53,6 +59,11 @@ _NOT_NAME = {
     "two", "three", "ceo", "chairperson", "co-chair", "resident", "coordinator", "mission",
     "parliamentary", "member", "members", "leaders", "leader", "heads", "side", "sides", "party",
     "parties",
+    # monuments, plants, orders and the titles of offices, written in capitals beside names
+    "monument", "memorial", "mausoleum", "order", "orders", "highest", "medal", "prize",
+    "award", "photovoltaic", "solar", "wind", "square", "park", "museum", "theatre", "theater",
+    "stadium", "mosque", "cathedral", "complex", "independence", "victory", "oliy", "presidents",
+    "premiers", "ambassadors", "envoys", "chairmen", "governors", "kings", "emirs",
 }  # fmt: skip
 # Words before a name that make it a person's on their own.
 _TITLES = {
@@ -88,6 +99,10 @@ def find(
     for i, j in runs:
         i = _after_title_words(tokens, i, j)
         mention = _mention(body, tokens, i, j, heads, person_tokens, countries, orgs)
+        if mention is None or mention.position is None or mention.position.plural:
+            # "the foreign ministers of Spain José Albares, Latvia Baiba Braže and …"
+            listed = _listed(body, tokens, i, j, heads, countries)
+            mention = listed or mention
         if mention is not None:
             mentions.append(mention)
     mentions.extend(_bare_surnames(tokens, mentions, blocked))
@@ -144,7 +159,7 @@ def _after_title_words(tokens: list[Token], i: int, j: int) -> int:
     capitalised word after "for"/"of" belongs to the title.
     """
     while (
-        j - i >= 3
+        sum(t.text.casefold() not in PARTICLES for t in tokens[i:j]) >= 3  # not "von der"
         and i
         and (tokens[i - 1].text.casefold() in _TITLE_LINKS or tokens[i - 1].text[:1].isupper())
     ):
@@ -177,6 +192,54 @@ def _mention(
         return None
     surface = body[tokens[i].start : tokens[j - 1].end]
     return PersonMention(tokens[i].start, tokens[j - 1].end, surface, words, "", position or appos)
+
+
+def _listed(
+    body: str, tokens: list[Token], i: int, j: int, heads: Heads, countries: list
+) -> PersonMention | None:
+    """The name run ``tokens[i:j]`` as one item of a list that a plural position
+    distributes over its states: "the foreign ministers of Spain José Albares, Latvia
+    Baiba Braže and Poland Radosław Sikorski". Each state goes to the name after it."""
+    ends = {c.token_end: c for c in countries if not c.adjective}
+    own = ends.get(i)
+    if own is None or j - i < 2:
+        return None
+    k = own.token_index - 1
+    for _ in range(12):  # list items before this one
+        if k < 0:
+            return None
+        word = tokens[k].text.casefold()
+        if word == "of":
+            head = next(
+                ((hs, h) for hs, (he, h) in heads.items() if he == k and _plural(tokens, hs, he)),
+                None,
+            )
+            if head is None:
+                return None
+            hs, name = head
+            singular = english_plural_words()
+            title = " ".join(singular.get(t.text.casefold(), t.text) for t in tokens[hs:k])
+            state = body[tokens[own.token_index].start : tokens[own.token_end - 1].end]
+            position = Position(
+                f"{title} of {state}", name, tokens[hs].start, tokens[i - 1].end, own.code
+            )
+            surface = body[tokens[i].start : tokens[j - 1].end]
+            words = [t.text for t in tokens[i:j]]
+            return PersonMention(tokens[i].start, tokens[j - 1].end, surface, words, "", position)
+        if word not in {",", "and"}:
+            return None
+        k -= 1
+        while k >= 0 and _is_name_word(tokens[k].text) and (k + 1) not in ends:
+            k -= 1  # the name of the item before, back to its state
+        before = ends.get(k + 1)
+        if before is None:
+            return None
+        k = before.token_index - 1
+    return None
+
+
+def _plural(tokens: list[Token], hs: int, he: int) -> bool:
+    return any(t.text.casefold() in english_plural_words() for t in tokens[hs:he])
 
 
 def _apposition(

@@ -21,6 +21,11 @@ events), so the split into events is not scored:
 * **phantom events** — the number of events extracted from articles whose
   gold has no event (target: zero). Such articles add no persons etc. of
   their own, but every entity found there counts as a false positive.
+* **reliability** — whether an event's ``confidence`` predicts that it is right: each
+  extracted event is put in a bucket of its confidence and counted as *matched* when
+  some gold event of its article has a day in common with it and takes part in it as
+  the event says (most of its persons are gold persons; with no person, a state or an
+  organisation in common). Higher buckets should hold larger shares.
 
 A split is the first directory under the gold root (``dev``, ``heldout``);
 "all" pools every article.
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable
@@ -130,12 +136,59 @@ class ArticleScore:
     phantom_events: int
     missed: dict[str, list] = field(default_factory=dict)
     extra: dict[str, list] = field(default_factory=dict)
+    # (confidence, whether it matches a gold event) for each extracted event
+    judged: list[tuple[float, bool]] = field(default_factory=list)
+
+
+# Lower bounds of the confidence buckets of the reliability table.
+BUCKETS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+@dataclass
+class Bucket:
+    low: float
+    high: float
+    events: int = 0
+    matched: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.matched / self.events if self.events else 0.0
+
+
+def reliability(judged: Iterable[tuple[float, bool]]) -> list[Bucket]:
+    """Events by confidence bucket, with how many of them match a gold event."""
+    bounds = [*BUCKETS, 1.0]
+    buckets = [Bucket(lo, hi) for lo, hi in itertools.pairwise(bounds)]
+    for confidence, matched in judged:
+        b = next(b for b in reversed(buckets) if confidence >= b.low)
+        b.events += 1
+        b.matched += matched
+    return buckets
 
 
 @dataclass
 class Report:
     splits: dict[str, SplitScore]
     articles: list[ArticleScore]
+
+    def reliability(self, split: str = "all") -> list[Bucket]:
+        """The reliability table of one split (or of every article)."""
+        return reliability(j for a in self.articles if split in ("all", a.split) for j in a.judged)
+
+    def format_reliability(self) -> str:
+        """Confidence bucket → events and the share matching a gold event, for every
+        article and for each held-out split."""
+        splits = ["all", *(s for s in self.splits if s.startswith("heldout"))]
+        head = f"{'confidence':<12}" + "".join(f"{s + ' n':>16}{'matched':>9}" for s in splits)
+        lines = [head, "-" * len(head)]
+        tables = [self.reliability(s) for s in splits]
+        for row in zip(*tables, strict=True):
+            line = f"{row[0].low:.1f}–{row[0].high:.1f}".ljust(12)
+            for b in row:
+                line += f"{b.events:>16}{b.share:>9.2f}" if b.events else f"{0:>16}{'–':>9}"
+            lines.append(line)
+        return "\n".join(lines)
 
     def format(self, *, details: bool = False) -> str:
         """A printable table: one row per split, one column per field."""
@@ -241,7 +294,40 @@ def score_article(article: GoldArticle, events: list[FoundEvent]) -> ArticleScor
         _score_venue(ev, events, acc["venue"], missed)
         _score_date(ev, events, acc["date"], missed)
     phantom = len(events) if not article.events else 0
-    return ArticleScore(article.id, article.split, prf, acc, phantom, missed, extra)
+    judged = [(e.confidence, _matches_gold(e, article.events)) for e in events]
+    return ArticleScore(article.id, article.split, prf, acc, phantom, missed, extra, judged)
+
+
+def _matches_gold(event: FoundEvent, gold_events: list[dict]) -> bool:
+    """Whether some gold event shares a day with ``event`` and takes part in it as
+    ``event`` says: most of its persons are that gold event's, or, with no person
+    found, a state or an organisation is."""
+    persons = [
+        {_norm(p.name), *(_norm(a) for a in p.aliases)}
+        for p in event.participants
+        if p.kind == "person"
+    ]
+    states = {p.country for p in event.participants if p.kind == "country" and p.country}
+    orgs = {
+        n
+        for p in event.participants
+        if p.kind == "organization"
+        for n in (_norm(p.name), *(_norm(a) for a in p.aliases))
+    }
+    for gold in gold_events:
+        start = dt.date.fromisoformat(gold["date"])
+        end = dt.date.fromisoformat(gold.get("end_date") or gold["date"])
+        if event.start_date > end or event.end_date < start:
+            continue
+        spellings = {_norm(s) for names in gold.get("persons", []) for s in names}
+        if persons:
+            if 2 * sum(1 for forms in persons if forms & spellings) > len(persons):
+                return True
+            continue
+        gold_orgs = {_norm(n) for names in gold.get("organizations", []) for n in names}
+        if states & set(gold.get("countries", [])) or orgs & gold_orgs:
+            return True
+    return False
 
 
 def _gold_people(article: GoldArticle) -> list[set[str]]:
@@ -438,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.path)
     report = score(load_gold(root))
     print(report.format(details=args.details))
+    print()
+    print(report.format_reliability())
     tpath = Path(args.thresholds) if args.thresholds else root / "thresholds.json"
     thresholds = load_thresholds(tpath) if tpath.exists() else {"min": DEFAULT_THRESHOLDS}
     failures = check(report, thresholds)

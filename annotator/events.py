@@ -243,6 +243,8 @@ class _Builder:
         if triggers.series(text, lang) and not new_people:
             self._open_series(parent, s)
             return
+        if self._of_current(s, text, trig, present, participation, parent):
+            return
         if not new_people and self._tells_more(s, text, trig, present, participation):
             return
         created = self._open_events(s, text, trig, present, new_people, parent)
@@ -251,6 +253,33 @@ class _Builder:
         elif self.pending_series:
             self.series_drafts.extend(created)
         self.current = created
+
+    def _of_current(
+        self,
+        s: Sentence,
+        text: str,
+        trig: triggers.Trigger,
+        present: list[int],
+        participation: bool,
+        parent: Draft | None,
+    ) -> bool:
+        """Whether a sentence with an event noun belongs to the events being told: an
+        event of the visit told («Заседание Совета … состоялось 10 октября», its people
+        named next), or who took part in the event just told («В заседании приняли
+        участие К.Токаев, С.Жапаров …», "The talks were attended by …")."""
+        if not (trig.nominal and self.current):
+            return False
+        if (
+            not present
+            and triggers.happened(text, self.a.lang)
+            and all(d.type == "visit" for d in self.current)
+        ):
+            self.current = self._open_events(s, text, trig, present, [], parent)
+            return True
+        if participation and parent is None:
+            self._attach(self.current, s, participation)
+            return True
+        return False
 
     def _is_background(self, text: str, present: list[int]) -> bool:
         """A background sentence reports nothing, unless it names people and does
@@ -349,7 +378,7 @@ class _Builder:
         for group in groups:
             d = self._new(trig.type, trig_span)
             d.sentences.append(s.index)
-            d.persons = self._main_first(group, trig.type)
+            d.persons = self._main_first(group, trig.type, self._subject(s, trig_span, group))
             if several:
                 own = self.a.people[group[0]]
                 if own.org:
@@ -362,11 +391,20 @@ class _Builder:
             created.append(d)
         return created
 
-    def _main_first(self, group: list[int], kind: str) -> list[int]:
+    def _subject(self, s: Sentence, trig: Span, group: list[int]) -> bool:
+        """Whether someone of ``group`` other than the main person is named before the
+        event's cue: the sentence's subject («Глава МИД Ермек Кошербаев провёл встречу
+        с …» in an article about the President), who meets on their own."""
+        return any(
+            m.cluster in group and m.cluster != self.main and s.start <= m.start < trig.start
+            for m in self.a.mentions
+        )
+
+    def _main_first(self, group: list[int], kind: str, subject: bool = False) -> list[int]:
         """The event's people with the article's main person first; the main person
-        joins every new event but a visit."""
+        joins every new event but a visit, and but one with a subject of its own."""
         persons = list(group)
-        if self.main is not None and self.main not in persons and kind != "visit":
+        if self.main is not None and self.main not in persons and kind != "visit" and not subject:
             persons.insert(0, self.main)
         elif self.main in persons:
             persons.remove(self.main)

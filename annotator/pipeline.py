@@ -62,8 +62,19 @@ class Annotator:
         # a country name inside an organisation's name is not a separate mention
         org_tokens = {k for o in found_orgs for k in range(o.token_index, o.token_end)}
         found_countries = [c for c in found_countries if c.token_index not in org_tokens]
+        # …nor one inside a place's name, unless the one word names both (Luxembourg,
+        # Singapore, Kuwait: the state of a list, the city of a venue)
         place_tokens = {k for p in found_places for k in range(p.token_index, p.token_end)}
-        found_countries = [c for c in found_countries if c.token_index not in place_tokens]
+        same = {
+            (p.token_index, p.token_end)
+            for p in found_places
+            if p.token_end >= len(tokens) or not tokens[p.token_end].text[:1].isupper()
+        }  # "the Luxembourg Palace" is no state
+        found_countries = [
+            c
+            for c in found_countries
+            if c.token_index not in place_tokens or (c.token_index, c.token_end) in same
+        ]
         if lang == "ru":
             mentions, refs = russian_names.find(
                 body, tokens, self._ner.spans(body), found_countries, found_orgs, found_places

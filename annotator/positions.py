@@ -22,6 +22,8 @@ _STOP_BACK = {
     "ru": {"с", "со", "к", "ко", "от", "у", "при", "между", "для", "о", "об", "за", "что", "как"},
     "en": {"with", "and", "met", "by", "from", "to", "between", "said", "told", "that"},
 }
+# Lower-case words inside an English title or between it and the name.
+_EN_TITLE_LINKS = {"of", "for", "the", "on", "in", "at", "to", "de", "del", "al", "el", "bin"}
 # A verb form between a Russian position and a name ends the position's reach.
 _VERB_POS = {"VERB", "INFN", "GRND", "PRTF", "PRTS"}
 
@@ -33,7 +35,40 @@ def position_index(lang: str) -> PhraseIndex:
     aliases = data[f"{lang}_alias"]
     for phrase in data[lang]:
         idx.add(phrase, aliases.get(phrase, phrase))
+        if lang == "en":
+            # "the foreign ministers of …", "Presidents …": Russian plurals are lemmatised,
+            # English ones are indexed as phrases of their own
+            idx.add(english_plural(phrase), aliases.get(phrase, phrase))
     return idx
+
+
+def english_plural(phrase: str) -> str:
+    """ "foreign minister" → "foreign ministers", "secretary general" → "secretaries general"."""
+    words = phrase.split()
+    if "of" in words[1:]:
+        at = words.index("of") - 1  # "ministers of foreign affairs"
+    elif len(words) > 1 and (words[-1] == "general" or "'" in words[-1]):
+        at = len(words) - 2  # "secretaries general", "chargés d'affaires"
+    else:
+        at = len(words) - 1
+    word = words[at]
+    if word.endswith("y") and word[-2:-1] not in set("aeiou"):
+        plural = word[:-1] + "ies"
+    elif word.endswith(("s", "sh", "ch", "x")):
+        plural = word + "es"
+    else:
+        plural = word + "s"
+    return " ".join([*words[:at], plural, *words[at + 1 :]])
+
+
+@cache
+def english_plural_words() -> dict[str, str]:
+    """The plural words of English positions → their singular ("ministers" → "minister")."""
+    words = {}
+    for phrase in load("positions.json")["en"]:
+        plural = english_plural(phrase).split()
+        words.update((w, s) for w, s in zip(plural, phrase.split(), strict=True) if w != s)
+    return words
 
 
 def heads(tokens: list[Token], lang: str) -> Heads:
@@ -68,6 +103,11 @@ def _breaks_back(word: str, lang: str) -> bool:
     low = word.casefold()
     if word in _CLAUSE_BREAK or low in _STOP_BACK[lang]:
         return True
+    if lang == "en":
+        # a title runs up to its name in capitals and links ("Minister of Foreign Affairs
+        # of Hungary"); a lower-case word of a clause ("minister laid a wreath at the
+        # Independence Monument") ends it
+        return word[:1].islower() and word.isalpha() and low not in _EN_TITLE_LINKS
     return (
         lang == "ru"
         and word.isalpha()
@@ -104,15 +144,32 @@ def position_at(
         ),
         None,
     )
+    if country is None and lang == "en":
+        country = _possessor(tokens, hs, countries)
     org = next((o.org.name for o in orgs if hs <= o.token_index < i), None)
     first = tokens[hs].text.casefold()
     if lang == "en":
-        plural = first.endswith("s") and first not in {"chairs"}
+        plural = any(t.text.casefold() in english_plural_words() for t in tokens[hs:i])
     else:
         plural = lang == "ru" and any(
             p.tag.number == "plur" and p.score > 0.3 for p in morph.parses(first)
         )
     return Position(nominal, head, tokens[hs].start, tokens[i - 1].end, country, org, plural)
+
+
+def _possessor(tokens: list[Token], hs: int, countries: list) -> str | None:
+    """The state of "Moldova's Deputy Prime Minister and Foreign Minister …": the
+    country before "'s" and the titles joined by "and" up to this one."""
+    k = hs - 1
+    for _ in range(8):
+        if k < 1:
+            return None
+        if tokens[k].text.casefold() in {"'s", "’s"}:
+            return next((c.code for c in countries if c.token_end == k), None)
+        if not (tokens[k].text[:1].isupper() or tokens[k].text == "and"):
+            return None
+        k -= 1
+    return None
 
 
 def _nominative_position(text: str, tokens: list[Token], lang: str) -> str:

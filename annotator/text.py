@@ -9,7 +9,9 @@ from annotator.dates import EN_MONTH_ABBREVIATIONS
 
 _CYR = re.compile(r"[А-Яа-яЁё]")
 _LAT = re.compile(r"[A-Za-z]")
-TOKEN_RE = re.compile(r"\w+(?:[-‐'’]\w+)*|[^\w\s]", re.UNICODE)
+# An English possessive is a token of its own ("Moldova's" → "Moldova", "'s"): the name
+# before it is then a country, a person or a place like any other.
+TOKEN_RE = re.compile(r"\w+(?:[-‐]\w+|['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]", re.UNICODE)
 # A sentence ends at . ! ? … (maybe closed by quotes/brackets) before a space. A run of
 # marks is read from its first (?<!…) and once (++, *+): from each mark of a long run of
 # dots the rest of it was read again (quadratic, issue 14).

@@ -16,7 +16,8 @@ _RU = {
     "signing": r"\bподписал\w*|\bподписан\w* (?:соглашени|меморандум|договор|документ)",
     "visit": r"\bвизит\w*|\bпосетил\w*|\bприбыл\w*|\bнаход(?:ится|ятся) с \w+ визитом",
     "conference": r"\bфорум\w*|\bконференци\w*",
-    "meeting": r"\bвстретил(?:ся|ась|ись)\b|\bвстреч[аеиуй]\w*|\bпереговор\w*|\bпринял\w*"
+    "meeting": r"\bвстретил(?:ся|ась|ись)\b|\bвстреч[аеиуй]\w*|\bпереговор\w*"
+    r"|\bпринял\w*+(?!\s+участи)"  # «приняли участие» is taking part, not receiving
     r"|\bпровел\w*|\bпровёл\w*|\bзаседани\w*|\bсовещани\w*|\bконсультаци\w*|\bбесед\w*|\bсесси\w*",
 }
 _EN = {
@@ -134,6 +135,16 @@ def trigger(text: str, lang: str) -> Trigger | None:
         if verb is not None and not (future and verb.start() > future.start()):
             m = verb
     return Trigger(kind, m.start(), m.end(), bool(_NOMINAL.match(m.group())))
+
+
+# An event noun said to have taken place («Заседание … состоялось 10 октября», "The
+# summit was held"): a report of that event, even with nobody named yet.
+_HAPPENED_RU = re.compile(r"\bсостоял(?:ся|ась|ось|ись)\b|\bпрош(?:[её]л|ла|ло|ли)\b", re.I)
+_HAPPENED_EN = re.compile(r"\btook place\b|\b(?:was|were) held\b", re.I)
+
+
+def happened(text: str, lang: str) -> bool:
+    return bool((_HAPPENED_RU if lang == "ru" else _HAPPENED_EN).search(text))
 
 
 def is_reference(text: str, lang: str) -> bool:
