@@ -63,13 +63,15 @@ _NOT_NAME = {
     "monument", "memorial", "mausoleum", "order", "orders", "highest", "medal", "prize",
     "award", "photovoltaic", "solar", "wind", "square", "park", "museum", "theatre", "theater",
     "stadium", "mosque", "cathedral", "complex", "independence", "victory", "oliy", "presidents",
-    "premiers", "ambassadors", "envoys", "chairmen", "governors", "kings", "emirs",
+    "premiers", "ambassadors", "honorable", "honourable", "nation", "envoys", "chairmen", "governors", "kings", "emirs",
 }  # fmt: skip
 # Words before a name that make it a person's on their own.
 _TITLES = {
     "mr", "mrs", "ms", "dr", "prof", "sheikh", "sultan", "emir", "king", "queen", "prince",
-    "excellency", "h.e",
+    "excellency", "h.e", "honorable", "honourable",
 }  # fmt: skip
+# Words right before a name of two or more words that make it a person's: whom one met.
+_MET = {"met", "received", "welcomed", "hosted", "with", "congratulated", "thanked"}
 # Words after a name of two or more words that make it a person's: a reporting verb.
 _VERBS = {
     "met", "said", "told", "held", "spoke", "took", "made", "gave", "noted", "stressed",
@@ -182,7 +184,11 @@ def _mention(
     words = [t.text for t in tokens[i:j]]
     prev = tokens[i - 1].text.casefold().rstrip(".") if i else ""
     nxt = tokens[j].text.casefold() if j < len(tokens) else ""
-    found = position_before(tokens, i, heads, person_tokens, "en")
+    # right after "for" or "of" a capitalised run goes on a title or a name of an office
+    # ("Head of the Regional Centre for Preventive Diplomacy"), not to a person
+    found = (
+        None if prev in _TITLE_LINKS else position_before(tokens, i, heads, person_tokens, "en")
+    )
     position = None
     if found:
         hs, _, head = found
@@ -273,7 +279,7 @@ def _is_person(
         or has_apposition
         or titled
         or known(" ".join(words)) is not None
-        or (len(words) >= 2 and nxt in _VERBS)
+        or (len(words) >= 2 and (nxt in _VERBS or prev in _MET))
     )
     if len(words) == 1:
         evidence = evidence and (titled or has_position or bool(known_with_surname(words[0])))

@@ -285,6 +285,8 @@ class _Builder:
         """A background sentence reports nothing, unless it names people and does
         not open as a reminder («Напомним, …»)."""
         lang = self.a.lang
+        if triggers.recalled(text, lang, self.a.published):
+            return True
         return triggers.background(text, lang, self.a.published.year) and (
             not present or triggers.background_lead(text, lang)
         )

@@ -3,6 +3,7 @@ to one already reported, and whether it names an umbrella event."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -35,12 +36,13 @@ _EN = {
 }
 _FUTURE_RU = re.compile(
     r"предстоящ|планиру|запланирован\w*|состоится|пройд[её]т|\bбудет\b|\bбудут\b|намерен|ожидается|пригласил\w*"
-    r"|приглашени|договорил\w{0,20} (?:о|провести)|в следующем году",
+    r"|(?<!по )приглашени|договорил\w{0,20} (?:о|провести)|в следующем году",
     re.I,
 )
 _FUTURE_EN = re.compile(
-    r"\bwill\b|\bupcoming\b|\bplanned\b|\bis expected\b|\bnext (?:week|month|year)\b|\binvit\w*"
-    r"|\bagreed to (?:hold|meet)\b|\bis scheduled\b",
+    r"\bwill\b|\bupcoming\b|\bplanned\b|\b(?:is|are) expected\b|\bnext (?:week|month|year)\b"
+    r"|(?<!the )\binvit\w*|\bagreed to (?:hold|meet)\b|\b(?:is|are) scheduled\b|\bto be (?:held|signed)\b"
+    r"|\bbeing prepared\b|\b(?:plans|intends|is set|are set) to\b|\bahead of (?:his|her|the)\b",
     re.I,
 )
 _REFERENCE_RU = re.compile(
@@ -82,19 +84,26 @@ _SERIES_EN = re.compile(
     r"|\bbilateral meetings\b",
     re.I,
 )
+# Who took part, said outside a meeting verb: taking part, and the passive of receiving
+# and discussing («Верительные грамоты приняты у послов …», «был принят Президентом …»,
+# "were discussed with its Director-General …", "was received by …").
 _PARTICIPATION_RU = re.compile(
-    r"\bучаств\w*|\bприняли участие|\bприсутствовал\w*|\bделегаци\w+ (?:из|от)\b|\bпредставлен\w*",
+    r"\bучаств\w*|\bприняли участие|\bприсутствовал\w*|\bделегаци\w+ (?:из|от)\b|\bпредставлен\w*"
+    r"|\bпринят[аоы]?\b|\bобсуждены с\b|\bс участием\b",
     re.I,
 )
 _PARTICIPATION_EN = re.compile(
     r"\btook part\b|\bparticipated\b|\battended\b|\bjoined\b|\bwere present\b|\brepresented\b"
-    r"|\bdelegations? (?:from|of)\b",
+    r"|\bdelegations? (?:from|of)\b|\b(?:was|were) (?:discussed|received|welcomed) (?:with|by)\b"
+    r"|\bwith the participation of\b|\bin the presence of\b",
     re.I,
 )
 _NOMINAL = re.compile(
     r"^(?:встреч|переговор|заседани|совещани|консультаци|бесед|сесси|участи|meeting|meet|talks|session|consultations)",
     re.I,
 )
+# The other nouns of the cues: an event, not its report.
+_EVENT_NOUN = re.compile(r"^(?:summit|forum|conference|visits?$|саммит|форум|конференц|визит)", re.I)
 _COMPILED = {
     "ru": {k: re.compile(v, re.I) for k, v in _RU.items()},
     "en": {k: re.compile(v, re.I) for k, v in _EN.items()},
@@ -111,8 +120,17 @@ class Trigger:
 
 
 def trigger(text: str, lang: str) -> Trigger | None:
-    """The strongest event cue of a sentence, unless it speaks of the future."""
+    """The strongest event cue of a sentence, unless it speaks of the future: in a
+    sentence that does, only cues before it count, and only when a verb reports
+    something done there ("met … and will visit"); a noun before the future is its
+    subject ("the summit is expected to adopt …", «переговоры планируются»)."""
     future = (_FUTURE_RU if lang == "ru" else _FUTURE_EN).search(text)
+    if future and not any(
+        not _NOMINAL.match(m.group()) and not _EVENT_NOUN.match(m.group())
+        for kind in _ORDER
+        for m in _COMPILED[lang][kind].finditer(text, 0, future.start())
+    ):
+        return None
     found = []
     for kind in _ORDER:
         for m in _COMPILED[lang][kind].finditer(text):
@@ -219,6 +237,18 @@ def background(text: str, lang: str, published_year: int) -> bool:
         if year is None or int(year) < published_year:
             return True
     return False
+
+
+def recalled(text: str, lang: str, published: dt.date) -> bool:
+    """Whether a sentence tells of a year before the publication's («In August 2025,
+    Japarov and Lee discussed …» in 2026): background, whoever it names. Not in January,
+    when last December's events are still news."""
+    if published.month == 1:
+        return False
+    return any(
+        m.group("year") is not None and int(m.group("year")) < published.year
+        for m in (_BACKGROUND_RU if lang == "ru" else _BACKGROUND_EN).finditer(text)
+    )
 
 
 def background_lead(text: str, lang: str) -> bool:
