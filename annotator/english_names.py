@@ -63,7 +63,8 @@ _NOT_NAME = {
     "monument", "memorial", "mausoleum", "order", "orders", "highest", "medal", "prize",
     "award", "photovoltaic", "solar", "wind", "square", "park", "museum", "theatre", "theater",
     "stadium", "mosque", "cathedral", "complex", "independence", "victory", "oliy", "presidents",
-    "premiers", "ambassadors", "honorable", "honourable", "nation", "envoys", "chairmen", "governors", "kings", "emirs",
+    "premiers", "ambassadors", "honorable", "honourable", "nation", "envoys", "chairmen",
+    "governors", "kings", "emirs",
 }  # fmt: skip
 # Words before a name that make it a person's on their own.
 _TITLES = {

@@ -41,8 +41,8 @@ _FUTURE_RU = re.compile(
 )
 _FUTURE_EN = re.compile(
     r"\bwill\b|\bupcoming\b|\bplanned\b|\b(?:is|are) expected\b|\bnext (?:week|month|year)\b"
-    r"|(?<!the )\binvit\w*|\bagreed to (?:hold|meet)\b|\b(?:is|are) scheduled\b|\bto be (?:held|signed)\b"
-    r"|\bbeing prepared\b|\b(?:plans|intends|is set|are set) to\b|\bahead of (?:his|her|the)\b",
+    r"|(?<!the )\binvit\w*|\bagreed to (?:hold|meet)\b|\b(?:is|are) scheduled\b"
+    r"|\bto be (?:held|signed)\b|\bbeing prepared\b|\b(?:plans|intends|is set|are set) to\b|\bahead of (?:his|her|the)\b",
     re.I,
 )
 _REFERENCE_RU = re.compile(
@@ -103,7 +103,9 @@ _NOMINAL = re.compile(
     re.I,
 )
 # The other nouns of the cues: an event, not its report.
-_EVENT_NOUN = re.compile(r"^(?:summit|forum|conference|visits?$|саммит|форум|конференц|визит)", re.I)
+_EVENT_NOUN = re.compile(
+    r"^(?:summit|forum|conference|visits?$|саммит|форум|конференц|визит)", re.I
+)
 _COMPILED = {
     "ru": {k: re.compile(v, re.I) for k, v in _RU.items()},
     "en": {k: re.compile(v, re.I) for k, v in _EN.items()},
