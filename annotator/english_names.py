@@ -187,9 +187,7 @@ def _mention(
     nxt = tokens[j].text.casefold() if j < len(tokens) else ""
     # right after "for" or "of" a capitalised run goes on a title or a name of an office
     # ("Head of the Regional Centre for Preventive Diplomacy"), not to a person
-    found = (
-        None if prev in _TITLE_LINKS else position_before(tokens, i, heads, person_tokens, "en")
-    )
+    found = None if prev in _TITLE_LINKS else position_before(tokens, i, heads, person_tokens, "en")
     position = None
     if found:
         hs, _, head = found

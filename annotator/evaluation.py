@@ -179,7 +179,7 @@ class Report:
     def format_reliability(self) -> str:
         """Confidence bucket → events and the share matching a gold event, for every
         article and for each held-out split."""
-        splits = ["all", *(s for s in self.splits if s.startswith("heldout"))]
+        splits = ["all", *(s for s in self.splits if "heldout" in s)]
         head = f"{'confidence':<12}" + "".join(f"{s + ' n':>16}{'matched':>9}" for s in splits)
         lines = [head, "-" * len(head)]
         tables = [self.reliability(s) for s in splits]
@@ -492,25 +492,47 @@ def check(report: Report, thresholds: dict) -> list[str]:
     a flat ``{metric: minimum}`` dict is read as minima for every split, with
     ``phantom_events`` read as a maximum.
     """
-    if "min" not in thresholds and "max" not in thresholds:
+    if not {"min", "max", "per_split", "reliability_ordered"} & thresholds.keys():
         flat = dict(thresholds)
         maxima = {"phantom_events": flat.pop("phantom_events")} if "phantom_events" in flat else {}
         thresholds = {"min": flat, "max": maxima}
-    wanted = thresholds.get("splits") or ["heldout", "all"]
+    wanted = thresholds.get("splits", ["heldout", "all"])
+    bounds = {split: thresholds for split in wanted}
+    # a split's own floors ("per_split": {"wire-heldout": {"min": …, "max": …}})
+    for split, own in thresholds.get("per_split", {}).items():
+        bounds[split] = own
     failures = []
-    for split in wanted:
+    for split, limits in bounds.items():
         s = report.splits.get(split)
         if s is None or s.articles == 0:
             continue
-        for metric, minimum in thresholds.get("min", {}).items():
+        for metric, minimum in limits.get("min", {}).items():
             value = s.metric(metric)
             if value < minimum:
                 failures.append(f"{split}: {metric} {value:.3f} < {minimum}")
-        for metric, maximum in thresholds.get("max", {}).items():
+        for metric, maximum in limits.get("max", {}).items():
             value = s.metric(metric)
             if value > maximum:
                 failures.append(f"{split}: {metric} {value:g} > {maximum}")
+    for split in thresholds.get("reliability_ordered", []):
+        failures.extend(_disordered(split, report.reliability(split)))
     return failures
+
+
+# A bucket with fewer events says too little to be compared.
+RELIABILITY_MIN_EVENTS = 10
+
+
+def _disordered(split: str, buckets: list[Bucket]) -> list[str]:
+    """A line for each confidence bucket whose share of right events is below that of
+    a lower bucket (buckets of fewer than RELIABILITY_MIN_EVENTS events left out)."""
+    full = [b for b in buckets if b.events >= RELIABILITY_MIN_EVENTS]
+    return [
+        f"{split}: confidence {b.low:.1f}–{b.high:.1f} is right {b.share:.2f} of the time,"
+        f" below {a.share:.2f} at {a.low:.1f}–{a.high:.1f}"
+        for a, b in itertools.pairwise(full)
+        if b.share < a.share
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,6 +35,11 @@ _DATELINE_EN = re.compile(
 )
 
 
+# Words after a city's name that make it a building's or a street's.
+_BUILDINGS = {"palace", "gardens", "hall", "square", "airport", "station", "hotel", "centre",
+              "center", "street", "avenue", "park"}  # fmt: skip
+
+
 class Annotator:
     """Loads the models once; :meth:`annotate` is then cheap and thread-compatible."""
 
@@ -68,7 +73,7 @@ class Annotator:
         same = {
             (p.token_index, p.token_end)
             for p in found_places
-            if p.token_end >= len(tokens) or not tokens[p.token_end].text[:1].isupper()
+            if p.token_end >= len(tokens) or tokens[p.token_end].text.casefold() not in _BUILDINGS
         }  # "the Luxembourg Palace" is no state
         found_countries = [
             c

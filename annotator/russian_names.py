@@ -14,7 +14,11 @@ from annotator.text import Token
 
 # Cases in the order a tie between them is settled.
 _CASE_ORDER = ("nomn", "gent", "datv", "ablt", "accs", "loct")
-_INITIAL = re.compile(r"^([A-ZА-ЯЁ])\.\s*")
+_INITIAL = re.compile(r"^([A-ZА-ЯЁ][a-zа-яё]?)\.\s*")  # «Е.», «Дж.»
+# The case a preposition right before a name governs, when nothing else tells it:
+# «с Михаем Попшой», «у Ильхама Алиева».
+_PREPOSITION_CASE = {"с": "ablt", "со": "ablt", "у": "gent", "от": "gent", "для": "gent",
+                     "к": "datv", "ко": "datv"}  # fmt: skip
 # Instrumental endings: a foreign surname that pymorphy3 only guesses at («Ямадой»)
 # is read as ablt by its ending when the given name does not tell the case.
 _ABLT_ENDING = re.compile(r"(ом|ем|ой|ей|ым|им|ою)$")
@@ -29,6 +33,10 @@ def find(
     person_tokens = {k for i, j in spans for k in range(i, j)}
     mentions = []
     for i, j in spans:
+        while i < j and i in heads:
+            i = heads[i][0]  # «Президенты Шавкат Мирзиёев»: the title is no name
+        if i >= j:
+            continue
         surface = body[tokens[i].start : tokens[j - 1].end]
         initials, words = _split_name(surface)
         words = [w for w in words if any(c.isalpha() for c in w)]
@@ -40,9 +48,15 @@ def find(
             hs, _, head = found
             position = position_at(body, tokens, hs, i, head, "ru", countries, orgs)
             # the position noun's case is the name's case: «послом Японии Такэси Ямадой»
+            # …the first noun's, when titles follow each other: «заместителем
+            # государственного секретаря США Кристофером Ландау»
+            while any(he == hs for he, _ in heads.values()):
+                hs = next(k for k, (he, _) in heads.items() if he == hs)
             hint = next(
                 (c for c in (position_case(t.text) for t in tokens[hs : heads[hs][0]]) if c), None
             )
+        if hint is None and i:
+            hint = _PREPOSITION_CASE.get(tokens[i - 1].text.casefold())
         words = nominative_ru(words, hint)
         mentions.append(
             PersonMention(tokens[i].start, tokens[j - 1].end, surface, words, initials, position)
@@ -70,7 +84,13 @@ def _person_spans(
         j += 1
         if all(k in non_person for k in range(i, j)):
             continue
-        spans.append((i, j))
+        # a span run across a sentence end («… Кулубаев. Н.Ермекбаев …») is two names
+        cut = i
+        for k in range(i + 1, j - 1):
+            if tokens[k].text == "." and len(tokens[k - 1].text) > 2:
+                spans.append((cut, k))
+                cut = k + 1
+        spans.append((cut, j))
     return spans
 
 
@@ -104,6 +124,8 @@ def nominative_ru(words: list[str], hint: str | None = None) -> list[str]:
         return words
     gender = _given_gender(core[0])
     case = _name_case(core, gender, hint)
+    if gender is None and case == "ablt" and core[0].endswith(("ом", "ем", "ём")):
+        gender = "masc"  # «Михаем Попшой»: a man's name, so «Попшой» is no woman's ablt
     if case == "nomn":
         return words
     out = []
@@ -172,8 +194,7 @@ def _given_gender(word: str) -> str | None:
 def _decline(word: str, case: str, gender: str | None, first: bool) -> str:
     """``word`` put into the nominative, when a parse in ``case`` allows it."""
     if "-" in word:
-        head, _, last = word.rpartition("-")
-        return head + "-" + _decline(last, case, gender, first)
+        return _decline_hyphenated(word, case, gender, first)
     low = word.casefold()
     best = None
     for p in morph.parses(low):
@@ -197,8 +218,31 @@ def _decline(word: str, case: str, gender: str | None, first: bool) -> str:
         if best is None or rank < best[0]:
             best = (rank, cand)
     if best is None:
-        return word
+        return _foreign_given(word, case, gender) if first else word
     return _recase(best[1], word)
+
+
+def _decline_hyphenated(word: str, case: str, gender: str | None, first: bool) -> str:
+    """«Франка-Вальтера» → «Франк-Вальтер»: a given name's parts decline each, when
+    they are nouns in that case («Касым-Жомарта» keeps «Касым»)."""
+    head, _, last = word.rpartition("-")
+    if first and any(
+        p.tag.POS == "NOUN" and p.tag.case == case for p in morph.parses(head.casefold())
+    ):
+        head = _decline(head, case, gender, first)
+    return head + "-" + _decline(last, case, gender, first)
+
+
+def _foreign_given(word: str, case: str, gender: str | None) -> str:
+    """A man's foreign given name pymorphy3 does not know, in the instrumental:
+    «Кристофером» → «Кристофер», «Михаем» → «Михай»."""
+    if case != "ablt" or gender != "masc" or len(word) < 5:
+        return word
+    if word.endswith("ом"):
+        return word[:-2]
+    if word.endswith(("ем", "ём")):
+        return word[:-2] + ("й" if word[-3] in "аеёиоуыэюя" else "ь")
+    return word
 
 
 def _common_prefix(a: str, b: str) -> str:

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from annotator import morph
+
 # Every pattern here runs in time linear in the sentence (tests/test_linear_patterns.py):
 # where more follows a stem its ending is bounded (\w{0,20}, not \w*), or each of many
 # stems in one long word would scan the rest of that word again (issue 14).
@@ -42,7 +44,8 @@ _FUTURE_RU = re.compile(
 _FUTURE_EN = re.compile(
     r"\bwill\b|\bupcoming\b|\bplanned\b|\b(?:is|are) expected\b|\bnext (?:week|month|year)\b"
     r"|(?<!the )\binvit\w*|\bagreed to (?:hold|meet)\b|\b(?:is|are) scheduled\b"
-    r"|\bto be (?:held|signed)\b|\bbeing prepared\b|\b(?:plans|intends|is set|are set) to\b|\bahead of (?:his|her|the)\b",
+    r"|\bto be (?:held|signed)\b|\bbeing prepared\b|\b(?:plans|intends|is set|are set) to\b"
+    r"|\bahead of (?:his|her|the)\b",
     re.I,
 )
 _REFERENCE_RU = re.compile(
@@ -121,12 +124,30 @@ class Trigger:
     nominal: bool  # a noun («встреча», "talks") rather than a verb
 
 
+# A Russian verb in the future tense («посетит», «прибудет», «состоятся», «примут
+# участие»): perfective futures carry no marker word. Only words with a verb's ending
+# of the third person are looked up.
+_VERB_3RD = re.compile(r"\b[а-яё]{3,}(?:[иеуюяа]т|[уюя]тся|[ие]тся)\b", re.I)
+
+
+def _future(text: str, lang: str) -> re.Match | None:
+    """Where a sentence starts speaking of the future, if it does."""
+    future = (_FUTURE_RU if lang == "ru" else _FUTURE_EN).search(text)
+    if lang != "ru":
+        return future
+    for m in _VERB_3RD.finditer(text, 0, future.start() if future else len(text)):
+        found = morph.parses(m.group().casefold())
+        if found and found[0].tag.POS == "VERB" and found[0].tag.tense == "futr":
+            return m
+    return future
+
+
 def trigger(text: str, lang: str) -> Trigger | None:
     """The strongest event cue of a sentence, unless it speaks of the future: in a
     sentence that does, only cues before it count, and only when a verb reports
     something done there ("met … and will visit"); a noun before the future is its
     subject ("the summit is expected to adopt …", «переговоры планируются»)."""
-    future = (_FUTURE_RU if lang == "ru" else _FUTURE_EN).search(text)
+    future = _future(text, lang)
     if future and not any(
         not _NOMINAL.match(m.group()) and not _EVENT_NOUN.match(m.group())
         for kind in _ORDER
@@ -241,10 +262,16 @@ def background(text: str, lang: str, published_year: int) -> bool:
     return False
 
 
+_LAST_RU = re.compile(r"\bв (?:прошлом|минувшем|предыдущем) (?:году|месяце)\b", re.I)
+_LAST_EN = re.compile(r"\blast (?:year|month)\b", re.I)
+
+
 def recalled(text: str, lang: str, published: dt.date) -> bool:
     """Whether a sentence tells of a year before the publication's («In August 2025,
     Japarov and Lee discussed …» in 2026): background, whoever it names. Not in January,
     when last December's events are still news."""
+    if _LAST_RU.search(text) if lang == "ru" else _LAST_EN.search(text):
+        return True
     if published.month == 1:
         return False
     return any(
@@ -261,7 +288,7 @@ def background_lead(text: str, lang: str) -> bool:
 def planned(text: str, lang: str) -> bool:
     """A sentence about an event still to come («во второй день форума
     запланированы панельные сессии», "will host a summit next year")."""
-    future = (_FUTURE_RU if lang == "ru" else _FUTURE_EN).search(text)
+    future = _future(text, lang)
     if future is None:
         return False
     return any(

@@ -124,3 +124,46 @@ def test_check_lists_failures(tmp_path):
     assert any(f.startswith("dev: countries") for f in failures)
     assert any(f.startswith("heldout: phantom_events") for f in failures)
     assert check(report, {"splits": ["dev"], "min": {"venue": 0.5}}) == []
+
+
+def test_reliability_buckets_events_by_confidence_and_checks_their_order(tmp_path):
+    from annotator.evaluation import Report, reliability
+
+    judged = [(0.95, True)] * 8 + [(0.95, False)] * 4 + [(0.55, True)] * 9 + [(0.55, False)]
+    buckets = {b.low: b for b in reliability(judged)}
+    assert (buckets[0.9].events, buckets[0.9].matched) == (12, 8)
+    assert (buckets[0.5].events, buckets[0.5].matched) == (10, 9)
+    write_gold(tmp_path)
+    report = score(load_gold(tmp_path), fake)
+    report = Report(report.splits, report.articles)
+    report.articles[0].judged = judged
+    failures = check(report, {"splits": [], "reliability_ordered": ["all"]})
+    assert failures == [
+        # article b adds an unmatched event of the default 0.5: 9 of 11 there
+        "all: confidence 0.9–1.0 is right 0.67 of the time, below 0.82 at 0.5–0.6"
+    ]
+    report.articles[0].judged = judged[:8] + judged[12:]
+    assert check(report, {"splits": [], "reliability_ordered": ["all"]}) == []
+
+
+def test_a_split_may_have_floors_of_its_own(tmp_path):
+    write_gold(tmp_path)
+    report = score(load_gold(tmp_path), fake)
+    thresholds = {
+        "splits": ["dev"],
+        "min": {"venue": 0.5},
+        "per_split": {"heldout": {"max": {"phantom_events": 1}}, "dev": {"min": {"date": 1}}},
+    }
+    assert check(report, thresholds) == []
+    thresholds["per_split"]["heldout"]["max"]["phantom_events"] = 0
+    assert check(report, thresholds) == ["heldout: phantom_events 1 > 0"]
+
+
+def test_an_event_matches_gold_by_day_and_people(tmp_path):
+    write_gold(tmp_path)
+    report = score(load_gold(tmp_path), fake)
+    a = next(x for x in report.articles if x.id == "a")
+    # the Vienna event: 2 of its 3 persons are gold ones; Ёлка's range shares a day
+    assert [m for _, m in a.judged] == [True, True]
+    b = next(x for x in report.articles if x.id == "b")
+    assert [m for _, m in b.judged] == [False]

@@ -385,7 +385,7 @@ FLASK_OUTPUT = {
     "ingest": re.compile(
         r"^stored \d+, skipped \d+ \(already stored\), failed 0, events made \d+$", re.M
     ),
-    "evaluate": re.compile(r"^all +43 ", re.M),
+    "evaluate": re.compile(r"^all +121 ", re.M),
     "worker": re.compile(r"Take annotation jobs from the queue", re.M),
     "init-db": re.compile(r"^database ready \(schema version \d+\)$", re.M),
     "db upgrade": re.compile(r"^schema at version \d+", re.M),
