@@ -82,6 +82,8 @@ _VERBS = {
     "chaired", "opened", "addressed", "hosted", "and", "was", "is", "has", "had", "will",
 }  # fmt: skip
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÞĞİŞÇÖÜŁŽČŠ][\w'’\-]*$")
+# How the words of a title end, that a name's first word seldom does.
+_TITLE_WORD = re.compile(r"(?:s|tion|ment|ity|ism|ance|ence|ing)$")
 # A capitalised word right after these still belongs to the title before them.
 _TITLE_LINKS = {"for", "of", "on", "and"}
 
@@ -96,11 +98,12 @@ def find(
         k for m in [*countries, *orgs, *places] for k in range(m.token_index, m.token_end)
     }
     blocked = non_person | head_tokens
-    runs = _name_runs(tokens, blocked)
+    # the capitalised words a run starts with that belong to the title before it are
+    # the title's ("Commissioner for International Partnerships Jozef Síkela")
+    runs = [(_after_title_words(tokens, i, j), j) for i, j in _name_runs(tokens, blocked)]
     person_tokens = {k for i, j in runs for k in range(i, j)}
     mentions = []
     for i, j in runs:
-        i = _after_title_words(tokens, i, j)
         mention = _mention(body, tokens, i, j, heads, person_tokens, countries, orgs)
         if mention is None or mention.position is None or mention.position.plural:
             # "the foreign ministers of Spain José Albares, Latvia Baiba Braže and …"
@@ -164,7 +167,9 @@ def _after_title_words(tokens: list[Token], i: int, j: int) -> int:
     while (
         sum(t.text.casefold() not in PARTICLES for t in tokens[i:j]) >= 3  # not "von der"
         and i
-        and (tokens[i - 1].text.casefold() in _TITLE_LINKS or tokens[i - 1].text[:1].isupper())
+        and _TITLE_WORD.search(tokens[i].text)  # "Partnerships", not "José" or "Tamim"
+        and tokens[i - 1].text.casefold() in (_TITLE_LINKS | _NOT_NAME)
+        and known(" ".join(t.text for t in tokens[i:j])) is None
     ):
         i += 1
     return i

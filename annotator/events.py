@@ -229,13 +229,17 @@ class _Builder:
         if self._is_background(text, present):
             return
         trig = triggers.trigger(text, lang)
-        planned = triggers.planned(text, lang) and not triggers.is_reference(text, lang)
+        planned = (
+            triggers.planned(text, lang)
+            and not triggers.is_reference(text, lang)
+            and not triggers.discussed(text, lang)
+        )  # «Особое внимание уделено подготовке предстоящего саммита …» is what was discussed
         if planned and not present:
             return  # «запланированы панельные сессии»: nothing reported, nothing discussed
         participation = triggers.participation(text, lang)
         if trig is None:
             if self.current and not planned:
-                self._attach(self.current, s, participation)
+                self._attach(self.current, s, participation or self._names_sides(present))
             return
         parent = self._umbrella_named(s, text)
         context = self.series_drafts if self.pending_series else self.current
@@ -254,6 +258,14 @@ class _Builder:
         elif self.pending_series:
             self.series_drafts.extend(created)
         self.current = created
+
+    def _names_sides(self, present: list[int]) -> bool:
+        """Whether a sentence names the people of the states an event just told left
+        unnamed («провёл телефонные разговоры с президентами Казахстана, Киргизии …»,
+        then «Касым-Жомарт Токаев, Садыр Жапаров … поздравили …»)."""
+        states = {c for d in self.current if d.plural for c in d.countries}
+        others = [p for p in present if p != self.main]
+        return bool(others) and all(self.a.people[p].country in states for p in others)
 
     def _of_current(
         self,

@@ -21,6 +21,7 @@ _RU = {
     "conference": r"\bфорум\w*|\bконференци\w*",
     "meeting": r"\bвстретил(?:ся|ась|ись)\b|\bвстреч[аеиуй]\w*|\bпереговор\w*"
     r"|\bпринял\w*+(?!\s+участи)"  # «приняли участие» is taking part, not receiving
+    r"|\bверительн\w{0,3} грамот"  # a credentials ceremony: the head of state receives envoys
     r"|\bпровел\w*|\bпровёл\w*|\bзаседани\w*|\bсовещани\w*|\bконсультаци\w*|\bбесед\w*|\bсесси\w*",
 }
 _EN = {
@@ -34,7 +35,7 @@ _EN = {
     "conference": r"\bforum\b|\bconference\b",
     "meeting": r"\bmet\b|\bmeet(?:s|ing)?\b|\btalks\b|\breceived\b|\bheld\b|\bconsultations\b"
     r"|\bsession\b"
-    r"|\bhosted\b|\bconvened\b",
+    r"|\bhosted\b|\bconvened\b|\bcredentials\b",
 }
 _FUTURE_RU = re.compile(
     r"предстоящ|планиру|запланирован\w*|состоится|пройд[её]т|\bбудет\b|\bбудут\b|намерен|ожидается|пригласил\w*"
@@ -154,13 +155,21 @@ def trigger(text: str, lang: str) -> Trigger | None:
         for m in _COMPILED[lang][kind].finditer(text, 0, future.start())
     ):
         return None
+    # the noun of an umbrella the sentence places its event in («На полях международной
+    # конференции … принял министра») is not that event's cue
+    umb = (_UMBRELLA_RU if lang == "ru" else _UMBRELLA_EN).search(text)
+    inside = (umb.start(), umb.end()) if umb else (0, 0)
     found = []
     for kind in _ORDER:
         for m in _COMPILED[lang][kind].finditer(text):
             if future and m.start() > future.start():
                 continue
+            if inside[0] <= m.start() < inside[1]:
+                continue
             found.append((kind, m))
             break
+    if not found and umb:
+        return None if future else _cue_in(text, lang, inside)
     if not found:
         return None
     kind, m = found[0]
@@ -186,6 +195,33 @@ _HAPPENED_EN = re.compile(r"\btook place\b|\b(?:was|were) held\b", re.I)
 
 def happened(text: str, lang: str) -> bool:
     return bool((_HAPPENED_RU if lang == "ru" else _HAPPENED_EN).search(text))
+
+
+# What a sentence says was discussed: its topics are the event's, even where they look
+# ahead («обсудили подготовку предстоящего саммита», "discussed the upcoming visit").
+_DISCUSSED_RU = re.compile(
+    r"\bобсу(?:дил|жд)\w{0,10}|\bуделен\w{0,3} (?:особое )?внимани|\bвнимани\w{0,3} уделен"
+    r"|\bрассмотрен\w{0,3}\b|\bобменял\w{0,4} мнениями",
+    re.I,
+)
+_DISCUSSED_EN = re.compile(
+    r"\bdiscuss(?:ed|ing)\b|\battention (?:was|is) (?:paid|given)\b|\bexchanged views\b",
+    re.I,
+)
+
+
+def discussed(text: str, lang: str) -> bool:
+    return bool((_DISCUSSED_RU if lang == "ru" else _DISCUSSED_EN).search(text))
+
+
+def _cue_in(text: str, lang: str, span: tuple[int, int]) -> Trigger | None:
+    """The umbrella's own noun as the cue, when the sentence has no other: it reports
+    the umbrella itself («На полях саммита ШОС, прошедшего в Астане, …»)."""
+    for kind in _ORDER:
+        m = _COMPILED[lang][kind].search(text, span[0], span[1])
+        if m:
+            return Trigger(kind, m.start(), m.end(), bool(_NOMINAL.match(m.group())))
+    return None
 
 
 def is_reference(text: str, lang: str) -> bool:
