@@ -65,6 +65,11 @@ _NOT_NAME = {
     "stadium", "mosque", "cathedral", "complex", "independence", "victory", "oliy", "presidents",
     "premiers", "ambassadors", "honorable", "honourable", "nation", "envoys", "chairmen",
     "governors", "kings", "emirs",
+    # what ministries and committees are of, capitalised in their titles
+    "economy", "finance", "industry", "integration", "justice", "defence", "defense", "culture",
+    "education", "health", "agriculture", "labour", "labor", "transport", "interior",
+    "emergency", "emergencies", "ecology", "science", "sports", "sport", "tourism", "world",
+    "legislative", "standing", "investments", "relations", "policy", "information",
 }  # fmt: skip
 # Words before a name that make it a person's on their own.
 _TITLES = {

@@ -95,6 +95,16 @@ class Draft:
     plural: bool = False
 
 
+def _sides_met(d: Draft) -> bool:
+    """A meeting of states or of an organisation's bodies, dated in the text."""
+    return (
+        d.trigger is not None
+        and d.date is not None
+        and d.date[3] in {"text", "relative"}
+        and (len(d.countries) >= 2 or bool(d.orgs))
+    )
+
+
 class _Builder:
     """Reads an article sentence by sentence, keeping the events being told
     (``current``) and a series of meetings announced but not yet told."""
@@ -219,8 +229,11 @@ class _Builder:
             if a.dateline and s.start < a.dateline.end:
                 text = " " * (a.dateline.end - s.start) + text[a.dateline.end - s.start :]
             self._sentence(s, text)
-        # an event nobody is named in is a plan or a mention, not a report
-        return [d for d in self.drafts if d.persons or d.umbrella_phrase]
+        # an event nobody is named in is a plan or a mention, not a report, unless states
+        # or an organisation meet on a day the text gives («Совет глав правительств СНГ
+        # на заседании в пятницу …», "the summit of the EU and the five Central Asian
+        # states, held … on Friday, 4 April")
+        return [d for d in self.drafts if d.persons or d.umbrella_phrase or _sides_met(d)]
 
     def _sentence(self, s: Sentence, text: str) -> None:
         """One sentence: the events it reports, or more about those already reported."""
@@ -446,6 +459,19 @@ class _Builder:
         return None
 
     # ------------------------------------------------------------ dates
+    def _range_date(self, s: Sentence):
+        """The first range of days written in the sentence."""
+        for m in self.a.dates:
+            if s.start <= m.start < s.end and m.is_range and m.precision == "day":
+                return (
+                    m.start_date,
+                    m.end_date,
+                    m.precision,
+                    m.source,
+                    Span(m.start, m.end, self.a.body[m.start : m.end]),
+                )
+        return None
+
     def _explicit_date(self, s: Sentence):
         """The first date phrase written in the sentence."""
         for m in self.a.dates:
@@ -471,6 +497,10 @@ class _Builder:
         """Days written in the sentence (a weekday read inside the event's multi-day
         umbrella), else a day anchored on another event, else a month written there."""
         explicit = self._explicit_date(s)
+        if d.type == "visit":
+            # «сегодня провёл переговоры с …, который находится с визитом 19–20 ноября»:
+            # the visit is the range
+            explicit = self._range_date(s) or explicit
         if explicit is not None and explicit[2] == "day":
             if explicit[3] == "relative":
                 explicit = self._weekday_in_range(d, s, explicit)
@@ -896,6 +926,32 @@ def _confidence(d: Draft, kind: str, source: str) -> float:
     return round(1 / (1 + math.exp(-score)), 2)
 
 
+def _span_visits(drafts: list[Draft]) -> None:
+    """A visit the text gives no days of spans the dated events of its visitor told
+    after it ("who arrived in Tashkent on his first official visit", then talks on
+    Tuesday and Wednesday), which become its parts; never the publication day."""
+    for visit in drafts:
+        if visit.type != "visit" or visit.date is None or visit.date[3] != "published":
+            continue
+        parts = [
+            d
+            for d in drafts
+            if d is not visit
+            and d.date is not None
+            and d.date[3] in {"text", "relative"}
+            and d.parent in (None, visit.key)
+            and min(d.sentences, default=-1) >= min(visit.sentences, default=0)
+            and set(d.persons) & set(visit.persons)
+        ]
+        if not parts:
+            continue
+        first = min(d.date[0] for d in parts)
+        last = max(d.date[1] for d in parts)
+        visit.date = (first, last, "day", "relative", None)
+        for d in parts:
+            d.parent = visit.key
+
+
 def build(a: Analysis) -> list[FoundEvent]:
     """Assemble the events of an analysed article."""
     drafts = _Builder(a).run()
@@ -904,6 +960,7 @@ def build(a: Analysis) -> list[FoundEvent]:
     for d in drafts:
         if d.parent not in keep:
             d.parent = None
+    _span_visits(drafts)
     # umbrellas first so children inherit their venue
     for d in sorted(drafts, key=lambda x: x.parent is not None):
         d.venue, d.venue_country = _venue(a, d, by_key)

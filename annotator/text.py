@@ -66,6 +66,10 @@ def token_at(tokens: list[Token], offset: int) -> int:
     return lo
 
 
+# The word before a one-letter word ending at a full stop ("Ван" of «Ван И.»).
+_WORD_BEFORE_LETTER = re.compile(r"(?<!\w)(\w++) $")  # each word read once
+
+
 def _ends_sentence(text: str, dot: int, after: int) -> bool:
     if text[dot] != ".":
         return True
@@ -74,8 +78,10 @@ def _ends_sentence(text: str, dot: int, after: int) -> bool:
     if prev in _ABBREV:
         return False
     if len(prev) == 1 and prev.isalpha():
-        # an initial ("Е. Кошербаев"), unless it ends a Latin abbreviation run
-        return False
+        # an initial ("Е. Кошербаев"), unless it ends a name: a one-letter word after a
+        # capitalised one is its last part («министром иностранных дел КНР Ван И.»)
+        before = _WORD_BEFORE_LETTER.search(text, max(0, dot - 40), dot - 1)
+        return bool(before and before.group(1)[:1].isupper() and len(before.group(1)) > 1)
     nxt = text[after : after + 3].lstrip()
     return not nxt or not nxt[0].islower()
 

@@ -22,6 +22,7 @@ _RU = {
     "meeting": r"\bвстретил(?:ся|ась|ись)\b|\bвстреч[аеиуй]\w*|\bпереговор\w*"
     r"|\bпринял\w*+(?!\s+участи)"  # «приняли участие» is taking part, not receiving
     r"|\bверительн\w{0,3} грамот"  # a credentials ceremony: the head of state receives envoys
+    r"|\bбыл[аио]? принят[аоы]?\b"  # «был принят Президентом», «были приняты …»
     r"|\bпровел\w*|\bпровёл\w*|\bзаседани\w*|\bсовещани\w*|\bконсультаци\w*|\bбесед\w*|\bсесси\w*",
 }
 _EN = {
@@ -35,7 +36,7 @@ _EN = {
     "conference": r"\bforum\b|\bconference\b",
     "meeting": r"\bmet\b|\bmeet(?:s|ing)?\b|\btalks\b|\breceived\b|\bheld\b|\bconsultations\b"
     r"|\bsession\b"
-    r"|\bhosted\b|\bconvened\b|\bcredentials\b",
+    r"|\bhosted\b|\bconvened\b|\bcredentials\b|\b(?:was|were) received by\b",
 }
 _FUTURE_RU = re.compile(
     r"предстоящ|планиру|запланирован\w*|состоится|пройд[её]т|\bбудет\b|\bбудут\b|намерен|ожидается|пригласил\w*"
@@ -106,6 +107,9 @@ _NOMINAL = re.compile(
     r"^(?:встреч|переговор|заседани|совещани|консультаци|бесед|сесси|участи|meeting|meet|talks|session|consultations)",
     re.I,
 )
+# An event noun right after these is an earlier event the sentence counts from («после
+# саммита «Центральная Азия – США» в Вашингтоне отношения вышли …», "since the summit").
+_AFTER = re.compile(r"(?:\bпосле|\bс момента|\bafter the|\bsince the)\s++(?:\w+\s+)?$", re.I)
 # The other nouns of the cues: an event, not its report.
 _EVENT_NOUN = re.compile(
     r"^(?:summit|forum|conference|visits?$|саммит|форум|конференц|визит)", re.I
@@ -164,7 +168,9 @@ def trigger(text: str, lang: str) -> Trigger | None:
         for m in _COMPILED[lang][kind].finditer(text):
             if future and m.start() > future.start():
                 continue
-            if inside[0] <= m.start() < inside[1]:
+            if inside[0] <= m.start() < inside[1] or _AFTER.search(
+                text, max(0, m.start() - 40), m.start()
+            ):
                 continue
             found.append((kind, m))
             break
