@@ -241,7 +241,7 @@ class _Builder:
         present = self.sentence_people.get(s.index, [])
         if self._is_background(text, present):
             return
-        trig = triggers.trigger(text, lang)
+        trig = self._cue(s, text, present)
         planned = (
             triggers.planned(text, lang)
             and not triggers.is_reference(text, lang)
@@ -271,6 +271,29 @@ class _Builder:
         elif self.pending_series:
             self.series_drafts.extend(created)
         self.current = created
+
+    def _cue(self, s: Sentence, text: str, present: list[int]) -> triggers.Trigger | None:
+        """The event cue of a sentence, unless it names any summit, not one."""
+        trig = triggers.trigger(text, self.a.lang)
+        if trig is not None and self._mentioned_only(s, text, trig, present):
+            return None
+        return trig
+
+    def _mentioned_only(
+        self, s: Sentence, text: str, trig: triggers.Trigger, present: list[int]
+    ) -> bool:
+        """Whether the cue is any summit or forum, not one: a noun after "every", "each"
+        or "such" («каждого саммита»), nobody named, no day written ("The agenda of
+        almost every summit …")."""
+        noun = triggers.is_event_noun(text[trig.start : trig.end])
+        return (
+            noun
+            and triggers.generic(text, trig.start)
+            and not present
+            and self._explicit_date(s) is None
+            and not triggers.happened(text, self.a.lang)
+            and not triggers.umbrella(text, self.a.lang)
+        )
 
     def _names_sides(self, present: list[int]) -> bool:
         """Whether a sentence names the people of the states an event just told left

@@ -44,8 +44,9 @@ _FUTURE_RU = re.compile(
     re.I,
 )
 _FUTURE_EN = re.compile(
-    r"\bwill\b|\bupcoming\b|\bplanned\b|\b(?:is|are) expected\b|\bnext (?:week|month|year)\b"
-    r"|(?<!the )\binvit\w*|\bagreed to (?:hold|meet)\b|\b(?:is|are) scheduled\b"
+    r"\bwill\b|\bupcoming\b|\bplanned\b|\bnext (?:week|month|year)\b"
+    r"|\b(?:is|are)(?: also)? (?:expected|scheduled|due)\b"
+    r"|(?<!the )\binvit\w*|\bagreed to (?:hold|meet)\b"
     r"|\bto be (?:held|signed)\b|\bbeing prepared\b|\b(?:plans|intends|is set|are set) to\b"
     r"|\bahead of (?:his|her|the)\b",
     re.I,
@@ -199,6 +200,21 @@ _HAPPENED_RU = re.compile(r"\bсостоял(?:ся|ась|ось|ись)\b|\bп
 _HAPPENED_EN = re.compile(r"\btook place\b|\b(?:was|were) held\b", re.I)
 
 
+_GENERIC = re.compile(
+    r"\b(?:every|each|any|such|no|каждый|каждого|каждом|любой|любого|такой|такого)\s++$", re.I
+)
+
+
+def generic(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows "every", "each", «каждого» …: any such."""
+    return bool(_GENERIC.search(text, max(0, start - 20), start))
+
+
+def is_event_noun(cue: str) -> bool:
+    """A summit, forum, conference or visit named by its noun, not a verb."""
+    return bool(_EVENT_NOUN.match(cue))
+
+
 def happened(text: str, lang: str) -> bool:
     return bool((_HAPPENED_RU if lang == "ru" else _HAPPENED_EN).search(text))
 
@@ -263,11 +279,12 @@ def umbrella_type(phrase: str) -> str:
 # what the reported events discussed, so it adds neither an event nor topics.
 _BACKGROUND_LEAD_RU = re.compile(
     r"^\W*(?:напомним|напомним,|как сообщалось|как ранее сообщалось|справочно|для справки"
-    r"|справка)\b",
+    r"|справка|читайте также|также читайте|по теме|смотрите также)\b",
     re.I,
 )
 _BACKGROUND_LEAD_EN = re.compile(
-    r"^\W*(?:as (?:previously )?reported|for reference|background:|it (?:is|should be) "
+    r"^\W*(?:as (?:previously )?reported|for reference|background:|read (?:also|more)\b"
+    r"|see also\b|related:|it (?:is|should be) "
     r"(?:worth )?(?:recalled|noted) that)\b",
     re.I,
 )
@@ -305,7 +322,7 @@ def background(text: str, lang: str, published_year: int) -> bool:
 
 
 _LAST_RU = re.compile(r"\bв (?:прошлом|минувшем|предыдущем) (?:году|месяце)\b", re.I)
-_LAST_EN = re.compile(r"\blast (?:year|month)\b", re.I)
+_LAST_EN = re.compile(r"\blast (?:year|month)\b|\bpreviously\b", re.I)
 
 
 def recalled(text: str, lang: str, published: dt.date) -> bool:
