@@ -553,6 +553,11 @@ class _Builder:
             prev = previous[-1].date
             if prev[0] == prev[1] and prev[3] != "published":
                 return (prev[0], prev[1], prev[2], prev[3], None)
+        parent = next((x for x in self.drafts if x.key == d.parent), None)
+        if parent is not None and parent.date is not None and parent.date[3] != "published":
+            # an event of a visit «2–3 марта» the text gives no day of: the visit's first
+            # day, not the publication's
+            return (parent.date[0], parent.date[0], "day", parent.date[3], None)
         pub = self.a.published
         return (pub, pub, "day", "published", None)
 

@@ -84,7 +84,7 @@ RULES: dict[str, list[str]] = {
         r"таможен",
         r"trade",
         r"export",
-        r"import",
+        r"import(?!an)",  # not "importance"
         r"customs",
     ],
     "finance": [
@@ -97,7 +97,7 @@ RULES: dict[str, list[str]] = {
         r"займ",
         r"financ",
         r"loan",
-        r"credit",
+        r"\bcredit",  # not "accredited"
         r"\bbank",
         r"currenc",
     ],
@@ -139,7 +139,7 @@ RULES: dict[str, list[str]] = {
     ],
     "water": [
         r"водн\w{0,20} ресурс",
-        r"водн",
+        r"(?<!про)водн",  # not «полупроводников»
         r"водоснабжен",
         r"водопользован",
         r"водохозяйств",
@@ -261,13 +261,16 @@ RULES: dict[str, list[str]] = {
     "rule-of-law": [
         r"верховенств\w{0,20} закона",
         r"демократ",
-        r"выбор",
-        r"избират",
+        # elections mentioned in passing (a congratulation, a date) are no topic of talks:
+        # only their conduct is
+        r"наблюден\w{0,20} (?:за )?выбор",
+        r"избирательн\w{0,20} (?:процесс|систем|законодательств|реформ)",
         r"коррупц",
         r"судебн",
         r"rule of law",
         r"democra",
-        r"election",
+        r"election observ",
+        r"electoral (?:process|system|reform|law|code)",
         r"corruption",
         r"judicial",
         r"governance",
