@@ -105,11 +105,29 @@ def find(
     blocked = non_person | head_tokens
     # the capitalised words a run starts with that belong to the title before it are
     # the title's ("Commissioner for International Partnerships Jozef Síkela")
-    runs = [(_after_title_words(tokens, i, j), j) for i, j in _name_runs(tokens, blocked)]
+    runs = [
+        (_after_title_words(tokens, i, j), j)
+        for i, j in _name_runs(tokens, blocked)
+        if not _initial_at(tokens, i, j)
+    ]
     person_tokens = {k for i, j in runs for k in range(i, j)}
     mentions = []
     for i, j in runs:
         mention = _mention(body, tokens, i, j, heads, person_tokens, countries, orgs)
+        initial = _initial_before(tokens, i)
+        if initial and (mention is not None or j - i == 1):
+            # "the Minister of Foreign Affairs of Turkmenistan R.Meredov": an initial
+            # makes the surname after it a person's
+            mention = PersonMention(
+                tokens[i - 2].start,
+                tokens[j - 1].end,
+                body[tokens[i - 2].start : tokens[j - 1].end],
+                [t.text for t in tokens[i:j]],
+                initial,
+                mention.position
+                if mention
+                else _position_of(body, tokens, i - 2, heads, countries, orgs),
+            )
         if mention is None or mention.position is None or mention.position.plural:
             # "the foreign ministers of Spain José Albares, Latvia Baiba Braže and …"
             listed = _listed(body, tokens, i, j, heads, countries)
@@ -207,6 +225,29 @@ def _mention(
         return None
     surface = body[tokens[i].start : tokens[j - 1].end]
     return PersonMention(tokens[i].start, tokens[j - 1].end, surface, words, "", position or appos)
+
+
+def _initial_at(tokens: list[Token], i: int, j: int) -> bool:
+    """Whether the run is one capital letter followed by a full stop: an initial."""
+    return j - i == 1 and len(tokens[i].text) == 1 and j < len(tokens) and tokens[j].text == "."
+
+
+def _initial_before(tokens: list[Token], i: int) -> str:
+    """The initial written right before token ``i`` ("R." of "R.Meredov", "R. Meredov")."""
+    if i < 2 or tokens[i - 1].text != "." or tokens[i - 1].start != tokens[i - 2].end:
+        return ""
+    letter = tokens[i - 2].text
+    return letter + "." if len(letter) == 1 and letter.isupper() else ""
+
+
+def _position_of(
+    body: str, tokens: list[Token], i: int, heads: Heads, countries: list, orgs: list
+) -> Position | None:
+    found = position_before(tokens, i, heads, set(), "en")
+    if not found:
+        return None
+    hs, _, head = found
+    return position_at(body, tokens, hs, i, head, "en", countries, orgs)
 
 
 def _listed(

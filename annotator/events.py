@@ -251,13 +251,10 @@ class _Builder:
             return  # «запланированы панельные сессии»: nothing reported, nothing discussed
         participation = triggers.participation(text, lang)
         if trig is None:
-            if self.current and not planned:
-                self._attach(self.current, s, participation or self._names_sides(present))
+            self._more_of(s, present, participation, planned)
             return
         parent = self._umbrella_named(s, text)
-        context = self.series_drafts if self.pending_series else self.current
-        known = {p for d in context for p in d.persons}
-        new_people = [p for p in present if p not in known and p != self.main]
+        new_people = self._new_people(text, present)
         if triggers.series(text, lang) and not new_people:
             self._open_series(parent, s)
             return
@@ -271,6 +268,25 @@ class _Builder:
         elif self.pending_series:
             self.series_drafts.extend(created)
         self.current = created
+
+    def _more_of(self, s: Sentence, present: list[int], participation: bool, planned: bool):
+        """A sentence with no event cue: more about the events being told, or about
+        those of the people it names («С Шавкатом Мирзиёевым стороны затронули …»
+        after the other calls)."""
+        own = self._events_of(present)
+        if own:
+            self.current = own
+        if self.current and not planned:
+            self._attach(self.current, s, participation or self._names_sides(present))
+
+    def _new_people(self, text: str, present: list[int]) -> list[int]:
+        """The people of a sentence not in the events being told (nor, in a sentence
+        that refers back, «В беседе с Касым-Жомартом Токаевым …», in any told before)."""
+        context = self.series_drafts if self.pending_series else self.current
+        known = {p for d in context for p in d.persons}
+        if triggers.is_reference(text, self.a.lang):
+            known |= {p for d in self.drafts for p in d.persons}
+        return [p for p in present if p not in known and p != self.main]
 
     def _cue(self, s: Sentence, text: str, present: list[int]) -> triggers.Trigger | None:
         """The event cue of a sentence, unless it names any summit, not one."""
@@ -423,7 +439,9 @@ class _Builder:
     ) -> list[Draft]:
         """New events for a sentence: one, or one per new person in a series."""
         trig_span = Span(s.start + trig.start, s.start + trig.end, text[trig.start : trig.end])
-        several = self.pending_series and len(new_people) > 1
+        several = (self.pending_series or self._calls(trig_span, new_people)) and len(
+            new_people
+        ) > 1
         groups = [[p] for p in new_people] if several else [present]
         created = []
         for group in groups:
@@ -450,6 +468,27 @@ class _Builder:
             m.cluster in group and m.cluster != self.main and s.start <= m.start < trig.start
             for m in self.a.mentions
         )
+
+    def _events_of(self, present: list[int]) -> list[Draft]:
+        """The events already told, of someone other than the main person named here,
+        when these are not the events being told."""
+        others = [p for p in present if p != self.main]
+        if not others or any(p in d.persons for d in self.current for p in others):
+            return []
+        return [
+            d
+            for d in self.drafts
+            if d.umbrella_phrase is None and any(p in d.persons for p in others)
+        ]
+
+    def _calls(self, cue: Span, people: list[int]) -> bool:
+        """Whether a phone cue with several people of several states is as many calls
+        («поговорил по телефону с президентом Казахстана К.Токаевым, президентом
+        Узбекистана Ш.Мирзиёевым и …»): a call is between two; a video conference
+        of several is one meeting."""
+        phone = "телефон" in cue.text.casefold() or "phone" in cue.text.casefold()
+        states = [self.a.people[p].country for p in people]
+        return phone and None not in states and len(set(states)) == len(states)
 
     def _main_first(self, group: list[int], kind: str, subject: bool = False) -> list[int]:
         """The event's people with the article's main person first; the main person

@@ -156,7 +156,10 @@ def _name_case(core: list[str], gender: str | None, hint: str | None) -> str:
         p.tag.case for p in morph.parses(last.casefold()) if p.tag.POS == "NOUN" and p.tag.case
     }
     if hint and (
-        hint in rest or (not rest and hint in any_last) or (0 < len(given) < 6 and hint in given)
+        hint in rest
+        or (not rest and hint in any_last)
+        or (0 < len(given) < 6 and hint in given)
+        or not (given or rest or any_last)  # a foreign name pymorphy3 knows nothing of
     ):
         return hint
     if len(given) == 1:
@@ -218,7 +221,7 @@ def _decline(word: str, case: str, gender: str | None, first: bool) -> str:
         if best is None or rank < best[0]:
             best = (rank, cand)
     if best is None:
-        return _foreign_given(word, case, gender) if first else word
+        return _foreign(word, case, gender, first)
     return _recase(best[1], word)
 
 
@@ -233,16 +236,27 @@ def _decline_hyphenated(word: str, case: str, gender: str | None, first: bool) -
     return head + "-" + _decline(last, case, gender, first)
 
 
-def _foreign_given(word: str, case: str, gender: str | None) -> str:
-    """A man's foreign given name pymorphy3 does not know, in the instrumental:
-    «Кристофером» → «Кристофер», «Михаем» → «Михай»."""
-    if case != "ablt" or gender != "masc" or len(word) < 5:
+def _foreign(word: str, case: str, gender: str | None, first: bool) -> str:
+    """A man's foreign name pymorphy3 has no parse of in that case, by its ending: in
+    the instrumental the given name («Кристофером» → «Кристофер», «Михаем» → «Михай»),
+    in the genitive any word after a consonant («у послов Китая Юй Цзюня» → «Цзюнь»,
+    «Тимоти Смарта» → «Смарт»)."""
+    if gender == "femn" or len(word) < 4:
         return word
-    if word.endswith("ом"):
-        return word[:-2]
-    if word.endswith(("ем", "ём")):
-        return word[:-2] + ("й" if word[-3] in "аеёиоуыэюя" else "ь")
+    if case == "ablt" and first and gender == "masc":
+        if word.endswith("ом"):
+            return word[:-2]
+        if word.endswith(("ем", "ём")):
+            return word[:-2] + ("й" if word[-3] in _VOWELS else "ь")
+    if case == "gent" and word[-2:-1] not in _VOWELS and word[-3:-2] in _VOWELS:
+        if word.endswith("а"):
+            return word[:-1]
+        if word.endswith("я"):
+            return word[:-1] + "ь"
     return word
+
+
+_VOWELS = set("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
 
 
 def _common_prefix(a: str, b: str) -> str:

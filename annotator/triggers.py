@@ -56,13 +56,14 @@ _REFERENCE_RU = re.compile(
     r"|\bна (?:встрече|переговорах)\b"
     r"|\bво (?:время )?встреч\w*|\bпо итогам (?:встреч|переговор|визит)\w*"
     r"|\bстороны\b|\bсобеседники\b"
-    r"|\bв мероприятии\b|\bв завершение встречи\b|\bлидеры\b",
+    r"|\bв мероприятии\b|\bв завершение встречи\b|\bлидеры\b"
+    r"|\bв (?:беседе|разговоре) с\b",
     re.I,
 )
 _REFERENCE_EN = re.compile(
     r"\bduring the (?:meeting|talks|visit|conversation|call)\b|\bat the (?:meeting|talks)\b"
     r"|\bthe (?:two )?sides\b|\bthe parties\b|\bthe leaders\b|\bin the course of\b"
-    r"|\bfollowing the (?:talks|meeting)\b",
+    r"|\bfollowing the (?:talks|meeting)\b|\bin (?:the|his|her) (?:conversation|call|talks) with\b",
     re.I,
 )
 _UMBRELLA_RU = re.compile(
@@ -329,7 +330,10 @@ def recalled(text: str, lang: str, published: dt.date) -> bool:
     """Whether a sentence tells of a year before the publication's («In August 2025,
     Japarov and Lee discussed …» in 2026): background, whoever it names. Not in January,
     when last December's events are still news."""
-    if _LAST_RU.search(text) if lang == "ru" else _LAST_EN.search(text):
+    last = (_LAST_RU if lang == "ru" else _LAST_EN).search(text)
+    if last and last.start() < 40:
+        # «В прошлом месяце министры провели …»: what the sentence tells; later in it
+        # («договора, вступившего в силу в прошлом году») it dates something else
         return True
     if published.month == 1:
         return False
