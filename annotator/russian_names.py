@@ -55,6 +55,9 @@ def find(
             hint = next(
                 (c for c in (position_case(t.text) for t in tokens[hs : heads[hs][0]]) if c), None
             )
+            if hs and tokens[hs - 1].text.islower() and position_case(tokens[hs - 1].text):
+                # «заместителем государственного секретаря»: the first noun's case
+                hint = position_case(tokens[hs - 1].text)
         if hint is None and i:
             hint = _PREPOSITION_CASE.get(tokens[i - 1].text.casefold())
         words = nominative_ru(words, hint)
@@ -248,6 +251,8 @@ def _foreign(word: str, case: str, gender: str | None, first: bool) -> str:
             return word[:-2]
         if word.endswith(("ем", "ём")):
             return word[:-2] + ("й" if word[-3] in _VOWELS else "ь")
+    if case == "ablt" and not first and gender == "masc" and word.endswith(("ой", "ей")):
+        return word[:-2] + ("а" if word.endswith("ой") else "я")  # «Йозефом Сикелой»
     if case == "gent" and word[-2:-1] not in _VOWELS and word[-3:-2] in _VOWELS:
         if word.endswith("а"):
             return word[:-1]
