@@ -392,7 +392,8 @@ RU_ANCHORED = [
 EN_ANCHORED = [
     (
         re.compile(
-            r"(?:\b(?:on|during)\s+(?:the\s+)?|,\s*the\s+)(?P<ord>first|second|third|fourth|fifth|final|last"
+            r"(?:\b(?:on|during)\s+(?:the\s+)?|,\s*the\s+|^\W*the\s+)"
+            r"(?P<ord>first|second|third|fourth|fifth|final|last"
             r"|closing|opening|concluding)\s+day\b" + _EN_OF + _EVENT_NOUN_EN + r")\b)?",
             re.I,
         ),
@@ -400,6 +401,8 @@ EN_ANCHORED = [
         0,
     ),
     (re.compile(r"\bon\s+day\s+(?P<ord>one|two|three|four)\b", re.I), "ordinal", 0),
+    # "The state visit ended with …": its last day
+    (re.compile(r"\b(?:visit|summit|forum)\s+(?:ended|concluded)\s+with\b", re.I), "ordinal", -1),
     (
         re.compile(
             r"\b(?:the\s+day\s+before|on\s+the\s+eve\s+of)\s+(?:the\s+|this\s+|that\s+|his\s+|her\s+)?"

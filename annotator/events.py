@@ -302,6 +302,16 @@ class _Builder:
         trig = triggers.trigger(text, self.a.lang)
         if trig is not None and self._mentioned_only(s, text, trig, present):
             return None
+        if (
+            trig is not None
+            and trig.type == "visit"
+            and triggers.is_event_noun(text[trig.start : trig.end])
+            and any(d.type == "visit" for d in self.drafts)
+        ):
+            # "The state visit began with the official meeting ceremony with …": the visit
+            # told already, and what the sentence reports is in it
+            masked = text[: trig.start] + " " * (trig.end - trig.start) + text[trig.end :]
+            return triggers.trigger(masked, self.a.lang) or trig
         return trig
 
     def _mentioned_only(

@@ -168,6 +168,11 @@ def _complete(person: Person) -> None:
     entry = known(person.name)
     if entry is None and len(full.words) == 1:
         rows = known_with_surname(full.words[0])
+        initials = {norm(m.initials[0]) for m in mentions if m.initials}
+        if len(rows) > 1 and len(initials) == 1:
+            # «С.Бердымухамедов»: the office-holder of that given name's initial
+            (first,) = initials
+            rows = [r for r in rows if any(norm(n)[:1] == first for n in (r["ru"], *r["aliases"]))]
         if len(rows) == 1:
             entry = rows[0]
             person.name = entry["ru"] if _cyr(full.words[0]) else entry["aliases"][0]

@@ -132,3 +132,83 @@ def test_declined_foreign_given_names_are_put_in_the_nominative(annotator):
     found = people(annotator.annotate(body, title="Встречи", published_at=D(2025, 9, 25)))
     assert any(n.startswith("Михай ") for n in found), found
     assert "Франк-Вальтер Штайнмайер" in found, found
+
+
+def test_calls_with_several_leaders_are_one_call_each(annotator):
+    body = (
+        "Sputnik (TJ) - ДУШАНБЕ, 21 мар — Sputnik. В пятницу Э.Рахмон поговорил по телефону с "
+        "президентом Казахстана К.Токаевым, президентом Узбекистана Ш.Мирзиёевым и "
+        "президентом Туркменистана С.Бердымухамедовым.\n"
+        "В беседе с Касым-Жомартом Токаевым обсуждались поставки казахстанского зерна. С "
+        "Шавкатом Мирзиёевым стороны затронули вопросы строительства ГЭС."
+    )
+    events = annotator.annotate(body, title="Звонки", published_at=D(2026, 3, 21))
+    calls = [e for e in events if e.type == "phone-call"]
+    pairs = [sorted(p.name for p in e.participants if p.kind == "person") for e in calls]
+    assert sorted(pairs) == [
+        ["Касым-Жомарт Токаев", "Эмомали Рахмон"],
+        ["Сердар Бердымухамедов", "Эмомали Рахмон"],
+        ["Шавкат Мирзиёев", "Эмомали Рахмон"],
+    ]
+    topics = {next(p.name for p in e.participants if p.name != "Эмомали Рахмон"): e.topics
+              for e in calls}  # fmt: skip
+    assert "agriculture" in topics["Касым-Жомарт Токаев"]
+    assert "energy" in topics["Шавкат Мирзиёев"]
+    assert "agriculture" not in topics["Шавкат Мирзиёев"]
+
+
+def test_an_english_initial_resolves_through_the_office_holders(annotator):
+    body = (
+        "MFA of Turkmenistan (TM) - On February 21, 2023, the Minister of Foreign Affairs of "
+        "Turkmenistan R.Meredov received Natalya Gherman, the head of the UN Regional Centre "
+        "for Preventive Diplomacy for Central Asia."
+    )
+    found = people(annotator.annotate(body, title="Meeting", published_at=D(2023, 2, 21)))
+    assert set(found) == {"Rashid Meredov", "Natalya Gherman"}
+
+
+def test_states_meeting_with_nobody_named_is_an_event(annotator):
+    body = (
+        "TASS (RU) - МОСКВА, 31 мая. /ТАСС/. Совет глав правительств Содружества Независимых "
+        "Государств на заседании в пятницу в Душанбе утвердил план мероприятий. В заседании "
+        "приняли участие делегации Казахстана, Киргизии, России и Таджикистана."
+    )
+    events = annotator.annotate(body, title="СНГ", published_at=D(2025, 5, 31))
+    assert [(e.start_date, e.venue.name if e.venue else None) for e in events] == [
+        (D(2025, 5, 30), "Dushanbe")
+    ]
+    assert {"KZ", "KG", "RU", "TJ"} <= states(events)
+
+
+def test_the_events_of_a_dated_visit_take_its_first_day(annotator):
+    body = (
+        "24.kg (KG) - President of Kyrgyzstan Sadyr Japarov paid a state visit to Kazakhstan "
+        "on March 2-3.\n"
+        "The state visit began with the official meeting ceremony with the President of "
+        "Kazakhstan Kassym-Jomart Tokayev. The heads of state held talks in narrow and "
+        "expanded formats."
+    )
+    events = annotator.annotate(body, title="Visit", published_at=D(2021, 3, 3))
+    visit = next(e for e in events if e.type == "visit")
+    assert (visit.start_date, visit.end_date) == (D(2021, 3, 2), D(2021, 3, 3))
+    assert all(e.start_date == D(2021, 3, 2) for e in events if e is not visit)
+
+
+def test_a_name_of_one_letter_ends_a_sentence(annotator):
+    from annotator.text import sentences
+
+    text = "Переговоры с министром КНР Ван И. Обсуждены вопросы визита. Встреча с Е. Кошербаевым."
+    assert [s.text for s in sentences(text)] == [
+        "Переговоры с министром КНР Ван И.",
+        "Обсуждены вопросы визита.",
+        "Встреча с Е. Кошербаевым.",
+    ]
+
+
+def test_a_spokesperson_takes_no_part(annotator):
+    body = (
+        "Podrobno.uz (UZ) - Пресс-секретарь Президента Шерзод Асадов сообщил, что вчера "
+        "Шавкат Мирзиёев провёл переговоры с Президентом Казахстана Касым-Жомартом Токаевым."
+    )
+    found = people(annotator.annotate(body, title="Переговоры", published_at=D(2026, 4, 2)))
+    assert "Шерзод Асадов" not in found and "Касым-Жомарт Токаев" in found
