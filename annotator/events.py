@@ -773,21 +773,40 @@ def _venue(a: Analysis, d: Draft, drafts: dict[str, Draft]) -> tuple[FoundPlace 
     if d.type == "phone-call":
         return None, None
     country = None
-    for s in [a.sentences[i] for i in d.sentences[:1]]:
+    # its first sentence, then a later one that says where it took place («Встреча
+    # прошла в резиденции «Кўксарой»»)
+    told = [a.sentences[i] for i in d.sentences[:1]] + [
+        a.sentences[i] for i in d.sentences[1:] if triggers.happened(a.sentences[i].text, a.lang)
+    ]
+    for s in told:
         found = _place_named_in(a, d, s)
         if found is not None:
             return found
-        country = _host_country_in(a, d, s) or country
+        country = country or _host_country_in(a, d, s)
     parent = drafts.get(d.parent) if d.parent else None
-    if parent is not None and parent.venue is not None:
-        return parent.venue, parent.venue_country
+    if parent is not None:
+        if parent.venue is not None:
+            return parent.venue, parent.venue_country
+        # a visit «в Республику Корея»: the last place of that country named since the
+        # visit began ("the Seoul National Cemetery"), never the newsroom's city
+        country = country or parent.venue_country
+        since = a.sentences[min(parent.sentences)].start if parent.sentences else 0
+        first = a.sentences[min(d.sentences)].start if d.sentences else 0
+        named = [
+            p
+            for p in a.places
+            if since <= p.start <= first and (country is None or p.place.country == country)
+        ]
+        if named:
+            p = named[-1]
+            return place_data.to_found(p.place, Span(p.start, p.end, a.body[p.start : p.end])), (
+                p.place.country
+            )
     for place, span in _article_places(a):
         if country is None or place.country == country:
             return place_data.to_found(place, span), place.country
-    if country is not None:
-        ru, en = country_names.names(country)
-        return FoundPlace(name=en, aliases=[ru], country=country), country
-    return None, None
+    # a country is no venue: the event is placed in it, its city unknown
+    return None, country
 
 
 def _preceding_word(a: Analysis, token_index: int) -> str:
@@ -813,7 +832,13 @@ def _host_country_in(a: Analysis, d: Draft, s: Sentence) -> str | None:
     for c in a.countries:
         if s.start <= c.start < s.end and not c.adjective:
             prev = _preceding_word(a, c.token_index)
-            if prev in _LOCATIVE and d.type in {"visit", "summit", "conference"}:
+            if prev == "the" and c.token_index > 1:
+                prev = _preceding_word(a, c.token_index - 1)  # "to the Republic of Korea"
+            if (prev in _LOCATIVE or (d.type == "visit" and prev == "to")) and d.type in {
+                "visit",
+                "summit",
+                "conference",
+            }:
                 country = c.code
     return country
 

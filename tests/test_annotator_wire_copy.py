@@ -212,3 +212,26 @@ def test_a_spokesperson_takes_no_part(annotator):
     )
     found = people(annotator.annotate(body, title="Переговоры", published_at=D(2026, 4, 2)))
     assert "Шерзод Асадов" not in found and "Касым-Жомарт Токаев" in found
+
+
+def test_a_visit_abroad_is_not_in_the_newsroom_city(annotator):
+    body = (
+        "Kabar (KG) - BISHKEK, November 19 – Chairman of the Cabinet of Ministers Adylbek "
+        "Kasymaliev is paying an official visit to the Republic of Korea on November 17–19.\n"
+        "On the first day of the visit, he laid a wreath at the Seoul National Cemetery. "
+        "Then Kasymaliev held talks with Prime Minister of Korea Kim Min-seok."
+    )
+    events = annotator.annotate(body, title="Visit", published_at=D(2025, 11, 19))
+    visit = next(e for e in events if e.type == "visit" and e.end_date > e.start_date)
+    talks = next(e for e in events if any(p.name == "Kim Min-seok" for p in e.participants))
+    assert visit.venue is None  # a country is no venue
+    assert talks.venue is not None and talks.venue.name == "Seoul"
+
+
+def test_a_later_sentence_says_where_it_took_place(annotator):
+    body = (
+        "Daryo (UZ) - Вчера Президент Узбекистана Шавкат Мирзиёев принял министра "
+        "иностранных дел Турции Хакана Фидана.\nВстреча прошла в Самарканде."
+    )
+    events = annotator.annotate(body, title="Встреча", published_at=D(2026, 1, 23))
+    assert [e.venue.name for e in events if e.venue] == ["Samarkand"]
