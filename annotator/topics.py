@@ -182,6 +182,7 @@ RULES: dict[str, list[str]] = {
     ],
     "transport": [
         r"транспорт",
+        r"(?<!digital )connectivity",  # links of roads, rails and ports between states
         r"логистик",
         r"железнодорож",
         r"автодорог",
@@ -238,6 +239,9 @@ RULES: dict[str, list[str]] = {
         r"hospital",
         r"vaccin",
         r"pandemic",
+        r"covid",
+        r"коронавирус",
+        r"пандеми",
     ],
     "culture": [
         r"культур",
