@@ -313,6 +313,11 @@ def _apposition(
         return None
     end = heads[k][0]
     while end < n and tokens[end].text not in {",", ".", ";"} and end - k < 10:
+        word = tokens[end].text
+        if word[:1].islower() and word.isalpha() and word.casefold() not in _TITLE_LINKS:
+            # "With Japarov, the Uzbek leader reviewed …": the subject of a clause, not
+            # an apposition
+            return None
         end += 1
     return position_at(body, tokens, k, end, heads[k][1], "en", countries, orgs)
 

@@ -167,6 +167,7 @@ class _Builder:
             pos = person.position
             if pos is None or person.first_start > ref.start:
                 continue
+            country = pos.country or person.country  # "Presidents Tokayev, Japarov and …"
             same_head = (
                 pos.head == ref.head
                 or (ref.head == "глава" and "мид" in norm(ref.text) and pos.head == "министр")
@@ -176,7 +177,7 @@ class _Builder:
                 continue
             if ref.org and pos.org and ref.org != pos.org:
                 continue
-            if ref.country and pos.country and ref.country != pos.country:
+            if ref.country and country and ref.country != country:
                 continue
             candidates.append(idx)
         return candidates[0] if len(candidates) == 1 else None
@@ -371,6 +372,8 @@ class _Builder:
         lang = self.a.lang
         if triggers.recalled(text, lang, self.a.published):
             return True
+        if triggers.discussed(text, lang) and not triggers.background_lead(text, lang):
+            return False  # «Отдельное внимание уделено вопросам миграции: по данным МИД, …»
         return triggers.background(text, lang, self.a.published.year) and (
             not present or triggers.background_lead(text, lang)
         )
@@ -439,8 +442,11 @@ class _Builder:
             self.current = targets
             return True
         # the main person meeting again, or a bare «встреча» / «подписание»
-        again = (not others and trig.type == "meeting" and self.main in present) or (
-            not present and trig.type in {"meeting", "signing"} and trig.nominal
+        again = (
+            (not others and trig.type == "meeting" and self.main in present)
+            or (not present and trig.type in {"meeting", "signing"} and trig.nominal)
+            # "The summit took place at the Congress Center …" after the summit was told
+            or (not present and any(d.type == trig.type for d in self.current))
         )
         if self.current and again:
             self._attach(self.current, s, participation)
@@ -613,6 +619,14 @@ class _Builder:
                 return (prev[0], prev[1], prev[2], prev[3], None)
         parent = next((x for x in self.drafts if x.key == d.parent), None)
         if parent is not None and parent.date is not None and parent.date[3] != "published":
+            # the last day written since the visit began and within it ("An official
+            # welcoming ceremony took place today. … then held talks")
+            since = self.a.sentences[min(parent.sentences)].start if parent.sentences else 0
+            for m in reversed(self.a.dates):
+                if since <= m.start < s.start and m.precision == "day" and not m.is_range:
+                    if parent.date[0] <= m.start_date <= parent.date[1]:
+                        return (m.start_date, m.end_date, m.precision, m.source, None)
+                    break
             # an event of a visit «2–3 марта» the text gives no day of: the visit's first
             # day, not the publication's
             return (parent.date[0], parent.date[0], "day", parent.date[3], None)

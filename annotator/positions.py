@@ -91,7 +91,14 @@ def position_before(
         for hs, (he, head) in heads.items():
             if he - 1 == k or (hs <= k < he):
                 return hs, i, head
-        if _breaks_back(tokens[k].text, lang):
+        inside_title = (  # "Special Envoy for South and Central Asian Affairs Sergio Gor"
+            lang == "en"
+            and tokens[k].text == "and"
+            and 0 < k < i - 1
+            and tokens[k - 1].text[:1].isupper()
+            and tokens[k + 1].text[:1].isupper()
+        )
+        if not inside_title and _breaks_back(tokens[k].text, lang):
             return None
         k -= 1
         steps += 1
@@ -230,7 +237,11 @@ def position_refs(
         for o in orgs:
             if o.token_index == end:
                 end = o.token_end
-        refs.append(position_at(body, tokens, hs, end, head, lang, countries, orgs))
+        ref = position_at(body, tokens, hs, end, head, lang, countries, orgs)
+        if ref.country is None:
+            # "the Kazakh President", «казахстанский президент»: the state before the title
+            ref.country = next((c.code for c in countries if c.token_end == hs), None)
+        refs.append(ref)
     return refs
 
 

@@ -296,7 +296,8 @@ _BACKGROUND_RU = re.compile(
     re.I,
 )
 _BACKGROUND_EN = re.compile(
-    r"\baccording to\b|\b(?:data|figures|statistics) (?:from|by|of) the\b|\blast year\b"
+    r"\baccording to (?:the )?(?:data|figures|statistics|estimates)\b"
+    r"|\b(?:data|figures|statistics) (?:from|by|of) the\b|\blast year\b"
     r"|\bin (?:the (?:first|second) half of |\w+(?:[–-]\w+)? )?(?P<year>(?:19|20)\d\d)\b",
     re.I,
 )

@@ -231,7 +231,7 @@ def _seconds(run: Callable[[], object]) -> float:
 
 
 def growth(
-    run: Callable[[str], object], make: Callable[[int], str], short: int, tries: int = 3
+    run: Callable[[str], object], make: Callable[[int], str], short: int, tries: int = 5
 ) -> float:
     """How many times longer ``run`` takes on ``make(GROWTH * short)`` than on ``make(short)``.
 
