@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from annotator import countries as country_names
+from annotator import headlines, triggers
 from annotator import orgs as org_data
 from annotator import places as place_data
 from annotator import topics as topic_rules
-from annotator import triggers
 from annotator.analysis import Analysis
 from annotator.dates import anchored as anchored_phrases
 from annotator.dates import resolve_anchor
@@ -47,40 +47,15 @@ _SPOKESPERSON = re.compile(
 # mention reading all its sentence before it was quadratic in a long sentence).
 _NON_PARTICIPANT_REACH = 200
 # Words of a sentence about ministers or leaders of several states.
-_PLURAL_SIDES = re.compile(r"министров|глав |лидеров|стран|ministers|leaders|heads of", re.I)
+_PLURAL_SIDES = re.compile(
+    r"\b(?:министров|глав|лидеров|стран|ministers|leaders|heads of)\b", re.I
+)  # not «иностранных»
 _ADJ_HEADS = re.compile(
     r"^\s*(?:сторон|делегаци|лидер|коллег|правительств|министр|мид|посол|посольств|президент|"
     r"глав|премьер|side|delegation|leader|counterpart|government|minister|foreign|president|"
     r"prime|ambassador|embassy|officials?|deputy|parliament)",
     re.I,
 )
-# The title of an event that has no name of its own, for every type of the vocabulary.
-_TYPE_LABEL = {
-    "ru": {
-        "multilateral-meeting": "Встреча",
-        "bilateral-meeting": "Встреча",
-        "visit": "Визит",
-        "phone-call": "Телефонный разговор",
-        "summit": "Саммит",
-        "conference": "Конференция",
-        "negotiation": "Переговоры",
-        "signing": "Подписание документов",
-        "statement": "Заявление",
-        "other": "Событие",
-    },
-    "en": {
-        "multilateral-meeting": "Meeting",
-        "bilateral-meeting": "Meeting",
-        "visit": "Visit",
-        "phone-call": "Phone call",
-        "summit": "Summit",
-        "conference": "Conference",
-        "negotiation": "Negotiations",
-        "signing": "Signing",
-        "statement": "Statement",
-        "other": "Event",
-    },
-}
 
 
 @dataclass
@@ -354,10 +329,18 @@ class _Builder:
         участие К.Токаев, С.Жапаров …», "The talks were attended by …")."""
         if not (trig.nominal and self.current):
             return False
+        explicit = self._explicit_date(s)
         if (
             not present
             and triggers.happened(text, self.a.lang)
-            and all(d.type == "visit" for d in self.current)
+            and (
+                all(d.type == "visit" for d in self.current)
+                # «Заседание … состоялось 10 октября» after a meeting of another day
+                or (
+                    explicit is not None
+                    and all(d.date and d.date[0] != explicit[0] for d in self.current)
+                )
+            )
         ):
             self.current = self._open_events(s, text, trig, present, [], parent)
             return True
@@ -875,7 +858,41 @@ def _article_places(a: Analysis) -> list[tuple[place_data.Place, Span | None]]:
 # ---------------------------------------------------------------- output
 
 
-def _entity_person(a: Analysis, idx: int, d: Draft) -> FoundEntity:
+# A cue of receiving: who is named before it hosts, who after it is the guest.
+_RECEIVED = re.compile(r"^(?:принял\w*|received|welcomed|hosted)$", re.I)
+# Who chairs: a person named right after these.
+_CHAIRED = re.compile(
+    r"(?:под председательством|председательствовал\w{0,3}(?: на (?:нем|нём|ней))?"
+    r"|chaired by|under the chairmanship of|chaired by)\s++(?:\S++\s++){0,8}?$",
+    re.I,
+)
+
+
+def _roles(a: Analysis, d: Draft) -> dict[int, str]:
+    """Who hosted, who was the guest and who chaired, where the text says so: «X принял
+    Y», "X received Y", a visitor and the host state's people, «под председательством X»."""
+    roles: dict[int, str] = {}
+    cue = d.trigger
+    first = a.sentences[min(d.sentences)] if d.sentences else None
+    if cue is not None and first is not None and _RECEIVED.match(cue.text):
+        for m in a.mentions:
+            if m.cluster in d.persons and first.start <= m.start < first.end:
+                roles.setdefault(m.cluster, "host" if m.start < cue.start else "guest")
+    elif d.type == "visit" and d.venue_country:
+        for i in d.persons:
+            roles[i] = "host" if a.people[i].country == d.venue_country else "guest"
+    for s in (a.sentences[i] for i in d.sentences):
+        for m in a.mentions:
+            if (
+                m.cluster in d.persons
+                and s.start <= m.start < s.end
+                and _CHAIRED.search(a.body, max(s.start, m.start - 120), m.start)
+            ):
+                roles[m.cluster] = "chair"
+    return roles
+
+
+def _entity_person(a: Analysis, idx: int, d: Draft, role: str = "participant") -> FoundEntity:
     person: Person = a.people[idx]
     spans = [
         Span(m.start, m.end, a.body[m.start : m.end])
@@ -887,6 +904,7 @@ def _entity_person(a: Analysis, idx: int, d: Draft) -> FoundEntity:
         name=person.name,
         aliases=list(person.aliases),
         country=person.country,
+        role=role,
         position=person.position.text if person.position else None,
         mentions=spans,
     )
@@ -896,8 +914,9 @@ def _finish(a: Analysis, d: Draft, topic_cache: dict) -> FoundEvent:
     """The event handed back for a draft."""
     codes = _country_codes(a, d)
     org_names = _org_names(a, d)
+    roles = _roles(a, d)
     participants = [
-        *(_entity_person(a, i, d) for i in d.persons),
+        *(_entity_person(a, i, d, roles.get(i, "participant")) for i in d.persons),
         *(_entity_country(a.lang, code, d) for code in codes),
         *(e for e in (_entity_org(a.lang, name, d) for name in org_names) if e is not None),
     ]
@@ -1000,13 +1019,12 @@ def _event_type(d: Draft, sides: int) -> str:
 
 
 def _title(a: Analysis, d: Draft, kind: str) -> str:
-    """An umbrella's own phrase («Саммит ШОС»), else the type and the people."""
+    """An umbrella's own name in the nominative («32-е заседание СМИД ОБСЕ»), else a
+    headline of the type and the people («Переговоры Ермека Кошербаева и Сергея
+    Лаврова»)."""
     if d.umbrella_phrase is not None:
-        title = d.umbrella_phrase.text.strip()
-        return title[:1].upper() + title[1:]
-    names = [a.people[i].name for i in d.persons]
-    label = _TYPE_LABEL[a.lang][kind]
-    return f"{label}: {', '.join(names)}" if names else label
+        return headlines.nominative_phrase(d.umbrella_phrase.text, a.lang)
+    return headlines.headline(kind, [a.people[i].name for i in d.persons], a.lang)
 
 
 # The weights of a logistic model of whether an event is right (matches a gold event),

@@ -96,13 +96,13 @@ _SERIES_EN = re.compile(
 # "were discussed with its Director-General …", "was received by …").
 _PARTICIPATION_RU = re.compile(
     r"\bучаств\w*|\bприняли участие|\bприсутствовал\w*|\bделегаци\w+ (?:из|от)\b|\bпредставлен\w*"
-    r"|\bпринят[аоы]?\b|\bобсуждены с\b|\bс участием\b",
+    r"|\bпринят[аоы]?\b|\bобсуждены с\b|\bс участием\b|\bпредседательствовал\w{0,3}",
     re.I,
 )
 _PARTICIPATION_EN = re.compile(
     r"\btook part\b|\bparticipated\b|\battended\b|\bjoined\b|\bwere present\b|\brepresented\b"
     r"|\bdelegations? (?:from|of)\b|\b(?:was|were) (?:discussed|received|welcomed) (?:with|by)\b"
-    r"|\bwith the participation of\b|\bin the presence of\b",
+    r"|\bwith the participation of\b|\bin the presence of\b|\bchaired\b",
     re.I,
 )
 _NOMINAL = re.compile(
