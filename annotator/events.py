@@ -367,6 +367,9 @@ class _Builder:
         umb = triggers.umbrella(text, self.a.lang)
         if umb is None:
             return None
+        future = triggers.future_at(text, self.a.lang)
+        if future is not None and self._find_umbrella(text[umb[0] : umb[1]]) is None:
+            return None  # "… may be signed during the visit": a visit still to come
         start, end = s.start + umb[0], s.start + umb[1]
         phrase = Span(start, end, self.a.body[start:end])
         parent = self._find_umbrella(phrase.text)
@@ -472,10 +475,17 @@ class _Builder:
         """Whether someone of ``group`` other than the main person is named before the
         event's cue: the sentence's subject («Глава МИД Ермек Кошербаев провёл встречу
         с …» in an article about the President), who meets on their own."""
-        return any(
+        named = any(
             m.cluster in group and m.cluster != self.main and s.start <= m.start < trig.start
             for m in self.a.mentions
         )
+        # "Beijing signed a treaty …", «Ташкент и Бишкек подписали …»: a state for its
+        # capital, right before the cue
+        state = any(
+            s.start <= m.start and 0 <= trig.start - m.end <= 2
+            for m in [*self.a.places, *self.a.countries]
+        )
+        return named or state
 
     def _events_of(self, present: list[int]) -> list[Draft]:
         """The events already told, of someone other than the main person named here,

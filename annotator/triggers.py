@@ -48,7 +48,7 @@ _FUTURE_EN = re.compile(
     r"|\b(?:is|are)(?: also)? (?:expected|scheduled|due)\b"
     r"|(?<!the )\binvit\w*|\bagreed to (?:hold|meet)\b"
     r"|\bto be (?:held|signed)\b|\bbeing prepared\b|\b(?:plans|intends|is set|are set) to\b"
-    r"|\bahead of (?:his|her|the)\b",
+    r"|\bahead of (?:his|her|the)\b|\b(?:may|might|could) be\b",
     re.I,
 )
 _REFERENCE_RU = re.compile(
@@ -147,6 +147,12 @@ def _future(text: str, lang: str) -> re.Match | None:
         if found and found[0].tag.POS == "VERB" and found[0].tag.tense == "futr":
             return m
     return future
+
+
+def future_at(text: str, lang: str) -> int | None:
+    """Where a sentence starts speaking of the future, if it does."""
+    found = _future(text, lang)
+    return found.start() if found else None
 
 
 def trigger(text: str, lang: str) -> Trigger | None:
@@ -292,7 +298,7 @@ _BACKGROUND_LEAD_EN = re.compile(
 _BACKGROUND_RU = re.compile(
     r"\b(?:по (?:данным|информации|статистике)|согласно (?:данным|статистике|информации))\b"
     r"|\bв прошлом году\b|\bв (?:прошлом|минувшем|предыдущем) (?:году|месяце)\b"
-    r"|\b(?:за|в|по итогам) (?:\w+[–-]\w+ )?(?P<year>(?:19|20)\d\d) года?\b",
+    r"|\b(?:за|в|по итогам) (?:\w+(?:[–-]\w+)? )?(?P<year>(?:19|20)\d\d) года?\b",
     re.I,
 )
 _BACKGROUND_EN = re.compile(
