@@ -8,48 +8,50 @@ from __future__ import annotations
 from annotator import morph
 from annotator.people import PARTICLES
 
-# What an event of each type is called before its people: (Russian, English).
-_LEAD = {
-    "bilateral-meeting": ("Переговоры", "Talks between"),
-    "multilateral-meeting": ("Встреча", "Meeting of"),
-    "phone-call": ("Телефонный разговор", "Phone call between"),
-    "visit": ("Визит", "Visit of"),
-    "signing": ("Подписание документов при участии", "Signing by"),
-    "summit": ("Саммит с участием", "Summit with"),
-    "conference": ("Конференция с участием", "Conference with"),
-}
-_ALONE = {  # the title of an event nobody is named in
+# Every type of the vocabulary: what an event of it is called before its people, and
+# when nobody is named in it, per language.
+LEADS = {
     "ru": {
-        "phone-call": "Телефонный разговор",
-        "visit": "Визит",
-        "signing": "Подписание документов",
-        "summit": "Саммит",
-        "conference": "Конференция",
+        "multilateral-meeting": ("Встреча", "Встреча"),
+        "bilateral-meeting": ("Переговоры", "Встреча"),
+        "visit": ("Визит", "Визит"),
+        "phone-call": ("Телефонный разговор", "Телефонный разговор"),
+        "summit": ("Саммит с участием", "Саммит"),
+        "conference": ("Конференция с участием", "Конференция"),
+        "negotiation": ("Переговоры", "Переговоры"),
+        "signing": ("Подписание документов при участии", "Подписание документов"),
+        "statement": ("Заявление", "Заявление"),
+        "other": ("Событие с участием", "Событие"),
     },
     "en": {
-        "phone-call": "Phone call",
-        "visit": "Visit",
-        "signing": "Signing",
-        "summit": "Summit",
-        "conference": "Conference",
+        "multilateral-meeting": ("Meeting of", "Meeting"),
+        "bilateral-meeting": ("Talks between", "Meeting"),
+        "visit": ("Visit of", "Visit"),
+        "phone-call": ("Phone call between", "Phone call"),
+        "summit": ("Summit with", "Summit"),
+        "conference": ("Conference with", "Conference"),
+        "negotiation": ("Negotiations between", "Negotiations"),
+        "signing": ("Signing by", "Signing"),
+        "statement": ("Statement by", "Statement"),
+        "other": ("Event with", "Event"),
     },
 }
 
 
 def headline(kind: str, names: list[str], lang: str) -> str:
     """The title of an event of type ``kind`` between the people ``names`` (nominative)."""
+    lead, alone = LEADS[lang].get(kind, LEADS[lang]["other"])
     if not names:
-        return _ALONE[lang].get(kind, "Встреча" if lang == "ru" else "Meeting")
-    ru, en = _LEAD.get(kind, _LEAD["multilateral-meeting"])
+        return alone
     if lang == "ru":
         if len(names) == 1 and kind == "bilateral-meeting":
-            ru = "Встреча"
-        return f"{ru} {_enumerate([genitive(n) for n in names], 'и')}"
-    if len(names) == 1 and en.endswith(" between"):
-        en = en.removesuffix(" between") + " of"
-    if en == "Talks between" and len(names) > 2:
-        en = "Meeting of"
-    return f"{en} {_enumerate(names, 'and')}"
+            lead = "Встреча"
+        return f"{lead} {_enumerate([genitive(n) for n in names], 'и')}"
+    if len(names) == 1 and lead.endswith(" between"):
+        lead = lead.removesuffix(" between") + " of"
+    if kind == "bilateral-meeting" and len(names) > 2:
+        lead = "Meeting of"
+    return f"{lead} {_enumerate(names, 'and')}"
 
 
 def _enumerate(items: list[str], conjunction: str) -> str:

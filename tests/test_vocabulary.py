@@ -9,7 +9,7 @@ from marshmallow import validate
 
 from annotator import EVENT_TYPES, get_annotator, vocabulary
 from annotator.evaluation import load_gold
-from annotator.events import _TYPE_LABEL
+from annotator.headlines import LEADS
 from api.store.events.read import _EVENT
 from schemas.entities import EntityWriteSchema
 from schemas.events import EventListArgs, EventWriteSchema, ParticipantWriteSchema
@@ -25,7 +25,7 @@ def _choices(field) -> list[str]:
 def test_the_annotator_names_every_type_and_finds_only_known_ones():
     """Every type has a title in both languages, and every event the annotator finds on the
     gold articles has a type, kind, role and precision of the vocabulary."""
-    assert all(list(labels) == list(EVENT_TYPES) for labels in _TYPE_LABEL.values())
+    assert all(list(labels) == list(EVENT_TYPES) for labels in LEADS.values())
     found = []
     for article in load_gold(GOLD):
         found += get_annotator().annotate(
