@@ -5,6 +5,8 @@ umbrella's own name in the nominative («32-е заседание Совета �
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from annotator import morph
 from annotator.people import PARTICLES
 
@@ -65,6 +67,7 @@ _MASCULINE_SURNAME = ("ов", "ев", "ёв", "ин", "ын", "ий")
 _CONSONANTS = set("бвгджзклмнпрстфхцчшщ")
 
 
+@lru_cache(maxsize=20_000)
 def genitive(name: str) -> str:
     """«Ермек Кошербаев» → «Ермека Кошербаева», «Си Цзиньпин» → «Си Цзиньпина»: what
     pymorphy3 knows as a name is declined by it; a man's name it does not know declines
@@ -122,6 +125,7 @@ def _recase(new: str, like: str) -> str:
     return new[:1].upper() + new[1:] if like[:1].isupper() else new
 
 
+@lru_cache(maxsize=20_000)
 def nominative_phrase(phrase: str, lang: str) -> str:
     """An umbrella's name as the text writes it, put into the nominative from its first
     word to its head noun («32-го заседания Совета министров …» → «32-е заседание Совета
