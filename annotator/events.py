@@ -227,11 +227,13 @@ class _Builder:
         if self._is_background(text, present):
             return
         trig = self._cue(s, text, present)
+        future = triggers.future_at(text, lang)
         planned = (
-            triggers.planned(text, lang)
+            (triggers.planned(text, lang) or (future is not None and future < 25))
             and not triggers.is_reference(text, lang)
             and not triggers.discussed(text, lang)
-        )  # «Особое внимание уделено подготовке предстоящего саммита …» is what was discussed
+        )  # «Особое внимание уделено подготовке предстоящего саммита …» is what was discussed;
+        # «Ожидается, что главы правительств рассмотрят …» is not
         if planned and not present:
             return  # «запланированы панельные сессии»: nothing reported, nothing discussed
         participation = triggers.participation(text, lang)
@@ -1012,12 +1014,51 @@ def _topic_spans(a: Analysis, d: Draft, cache: dict) -> dict[str, list[Span]]:
     if d.umbrella_phrase is not None and len(d.sentences) <= 1:
         ranges = [(d.umbrella_phrase.start, d.umbrella_phrase.end)]
     topic_spans: dict[str, list[Span]] = {}
+    names = _names_of_offices(a, cache)
     for r in ranges:
         if r not in cache:
             cache[r] = topic_rules.find(a.body, [r])
         for slug, spans in cache[r].items():
-            topic_spans.setdefault(slug, []).extend(spans)
+            # "the University of World Economy and Diplomacy" is no talk of the economy
+            kept = [sp for sp in spans if not any(s <= sp.start < e for s, e in names)]
+            topic_spans.setdefault(slug, []).extend(kept) if kept else None
     return topic_spans
+
+
+_TAIL_RU = r"(?:\s++[А-ЯЁ]{2,}+)?(?:\s++(?:по|для)\s++[а-яё]++(?:\s++[а-яё]++){0,2})?"
+# The name of a school, a university or an institute: a capitalised word inside a sentence,
+# up to five more, the institution's noun and what it is "of" or "for" («Казахским
+# национальным аграрным исследовательским университетом»): it names what is taught there,
+# not what was discussed. Other institutions' names (a bank, a counter-terrorism
+# committee) do say what their people came for.
+_INSTITUTION_RU = re.compile(
+    r"(?<=[^.!?\s]\s)[А-ЯЁ][а-яё]++(?:[ -][а-яё]++){0,5}?[ -]"
+    r"(?:университет|институт|академи|колледж|лице|школ)[а-яё]*+"
+    + _TAIL_RU
+    + r"|(?<=\s)(?:Институт|Университет|Академи)[а-яё]*+"
+    + _TAIL_RU
+)
+# An English one: a capitalised run ("of", "for", "and" inside it) that names one.
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w-])[A-Z][\w'-]*+(?:\s++(?:(?:of|for|and|the|on)\s++)?[A-Z][\w'-]*+)++"
+)
+_INSTITUTION_EN = re.compile(r"\b(?:University|Institute|Academy|College|School|Lyceum)\b")
+
+
+def _names_of_offices(a: Analysis, cache: dict) -> list[tuple[int, int]]:
+    """The spans of the names of schools, universities and institutes."""
+    if "offices" not in cache:
+        spans: list[tuple[int, int]] = []
+        if a.lang == "ru":
+            spans += [m.span() for m in _INSTITUTION_RU.finditer(a.body)]
+        else:
+            spans += [
+                m.span()
+                for m in _CAPITALISED_RUN.finditer(a.body)
+                if _INSTITUTION_EN.search(m.group())
+            ]
+        cache["offices"] = spans
+    return cache["offices"]
 
 
 def _event_type(d: Draft, sides: int) -> str:

@@ -272,11 +272,13 @@ RULES: dict[str, list[str]] = {
     ],
     "media-freedom": [
         r"свобод\w{0,20} (?:сми|медиа|слова|прессы)",
-        r"журналист",
+        # journalists' work and safety, not a statement «сказал журналистам»
+        r"журналист\w{0,5} (?:прав|свобод|безопасност|деятельност)",
+        r"(?:защит|безопасност|преследовани)\w{0,20} журналист",
         r"доступ\w{0,20} к информации",
         r"media freedom",
         r"freedom of (?:the )?(?:press|media|expression)",
-        r"journalist",
+        r"(?:safety|protection|rights|persecution) of journalists",
     ],
     "rule-of-law": [
         r"верховенств\w{0,20} закона",

@@ -286,11 +286,12 @@ def umbrella_type(phrase: str) -> str:
 # what the reported events discussed, so it adds neither an event nor topics.
 _BACKGROUND_LEAD_RU = re.compile(
     r"^\W*(?:напомним|напомним,|как сообщалось|как ранее сообщалось|справочно|для справки"
-    r"|справка|читайте также|также читайте|по теме|смотрите также)\b",
+    r"|справка|читайте также|также читайте|по теме|смотрите также|фото)\b",
     re.I,
 )
 _BACKGROUND_LEAD_EN = re.compile(
     r"^\W*(?:as (?:previously )?reported|for reference|background:|read (?:also|more)\b"
+    r"|photo\b"
     r"|see also\b|related:|it (?:is|should be) "
     r"(?:worth )?(?:recalled|noted) that)\b",
     re.I,
@@ -298,7 +299,7 @@ _BACKGROUND_LEAD_EN = re.compile(
 _BACKGROUND_RU = re.compile(
     r"\b(?:по (?:данным|информации|статистике)|согласно (?:данным|статистике|информации))\b"
     r"|\bв прошлом году\b|\bв (?:прошлом|минувшем|предыдущем) (?:году|месяце)\b"
-    r"|\b(?:за|в|по итогам) (?:\w+(?:[–-]\w+)? )?(?P<year>(?:19|20)\d\d) года?\b",
+    r"|\b(?:за|в|по итогам) (?:\w+(?:[–-]\w+)? )?(?P<year>(?:19|20)\d\d) год(?:а|у)?\b",
     re.I,
 )
 _BACKGROUND_EN = re.compile(
