@@ -139,10 +139,24 @@ class _Builder:
         if ref.plural:
             return None
         for idx, person in enumerate(self.a.people):
-            pos = person.position
-            if pos is None or person.first_start > ref.start:
+            if person.first_start > ref.start:
                 continue
-            country = pos.country or person.country  # "Presidents Tokayev, Japarov and …"
+            # one named in a list with the title once ("Presidents Tokayev, Japarov and
+            # Berdimuhamedov") holds it too
+            pos = person.position or next(
+                (
+                    p.position
+                    for p in self.a.people
+                    if p.position
+                    and p.position.plural
+                    and person.country is not None
+                    and 0 <= person.first_start - p.position.end < 120
+                ),
+                None,
+            )
+            if pos is None:
+                continue
+            country = (pos.country if pos is person.position else None) or person.country
             same_head = (
                 pos.head == ref.head
                 or (ref.head == "глава" and "мид" in norm(ref.text) and pos.head == "министр")
@@ -493,8 +507,13 @@ class _Builder:
         """The events already told, of someone other than the main person named here,
         when these are not the events being told."""
         others = [p for p in present if p != self.main]
-        if not others or any(p in d.persons for d in self.current for p in others):
+        if not others:
             return []
+        current = [d for d in self.current if any(p in d.persons for p in others)]
+        if current:
+            # "In the conversation with the Kazakh President, …" after three calls told
+            # together: that one of them
+            return current if len(current) < len(self.current) else []
         return [
             d
             for d in self.drafts

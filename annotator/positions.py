@@ -91,9 +91,10 @@ def position_before(
         for hs, (he, head) in heads.items():
             if he - 1 == k or (hs <= k < he):
                 return hs, i, head
-        inside_title = (  # "Special Envoy for South and Central Asian Affairs Sergio Gor"
+        inside_title = (  # "Special Envoy for South and Central Asian Affairs Sergio Gor",
+            # "Minister of Investment, Industry and Trade Laziz Kudratov"
             lang == "en"
-            and tokens[k].text == "and"
+            and tokens[k].text in {"and", ","}
             and 0 < k < i - 1
             and tokens[k - 1].text[:1].isupper()
             and tokens[k + 1].text[:1].isupper()
@@ -231,6 +232,11 @@ def position_refs(
         if _name_follows(tokens, he, person_tokens):
             continue
         end = he
+        if lang == "en" and end < len(tokens) and tokens[end].text == "of":
+            # "the President of Turkmenistan": the state after "of" (and "the")
+            k = end + 1 + (end + 1 < len(tokens) and tokens[end + 1].text.casefold() == "the")
+            if any(c.token_index == k and not c.adjective for c in countries):
+                end = k
         for c in countries:
             if c.token_index == end and not c.adjective:
                 end = c.token_end

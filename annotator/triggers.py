@@ -110,8 +110,12 @@ _NOMINAL = re.compile(
     re.I,
 )
 # An event noun right after these is an earlier event the sentence counts from («после
-# саммита «Центральная Азия – США» в Вашингтоне отношения вышли …», "since the summit").
-_AFTER = re.compile(r"(?:\bпосле|\bс момента|\bafter the|\bsince the)\s++(?:\w+\s+)?$", re.I)
+# саммита «Центральная Азия – США» в Вашингтоне отношения вышли …», "since the summit")…
+_AFTER = re.compile(
+    r"(?:\bпосле|\bс момента|\bподготовк\w{0,3} к|\bafter the|\bsince the|\bpreparations? for the)"
+    r"\s++(?:\w+\s+)?$",
+    re.I,
+)  # …and one it prepares («подготовка к саммиту», "preparations for the Consultative Meeting")
 # The other nouns of the cues: an event, not its report.
 _EVENT_NOUN = re.compile(
     r"^(?:summit|forum|conference|visits?$|саммит|форум|конференц|визит)", re.I
