@@ -5,23 +5,24 @@ participants and topics with evidence."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 
+from annotator import confidence as scored
 from annotator import countries as country_names
 from annotator import headlines, triggers
 from annotator import orgs as org_data
-from annotator import places as place_data
 from annotator import topics as topic_rules
 from annotator.analysis import Analysis
 from annotator.dates import anchored as anchored_phrases
 from annotator.dates import resolve_anchor
 from annotator.model import FoundEntity, FoundEvent, FoundPlace, Span
 from annotator.people import Person, Position
+from annotator.roles import roles as event_roles
 from annotator.text import Sentence, norm
+from annotator.venues import LOCATIVE
+from annotator.venues import venue as venue_of
 
-_LOCATIVE = {"в", "во", "in", "at"}
 # Where a sentence's attribution begins («…, сообщает МИД»). Never inside a run of spaces:
 # from each of its spaces the run was read again (quadratic in a long run, issue 14).
 _ATTRIBUTION = re.compile(
@@ -194,7 +195,7 @@ class _Builder:
             if not (s.start <= c.start < limit):
                 continue
             prev = self.a.tokens[c.token_index - 1].text.casefold() if c.token_index else ""
-            if (prev in _LOCATIVE or prev in {"на", "to", "into", "из", "from"}) and not host_ok:
+            if (prev in LOCATIVE or prev in {"на", "to", "into", "из", "from"}) and not host_ok:
                 continue
             if c.adjective and not _ADJ_HEADS.match(body[c.end : c.end + 20]):
                 continue
@@ -791,136 +792,7 @@ def _event_noun(phrase: str) -> str:
 # ---------------------------------------------------------------- venues
 
 
-def _venue(a: Analysis, d: Draft, drafts: dict[str, Draft]) -> tuple[FoundPlace | None, str | None]:
-    """Where an event took place, and the country of that place.
-
-    A place written after «в»/"in" in the event's first sentence, else the
-    umbrella's venue, else the headline's place or the dateline's city (when it
-    agrees with a host country the sentence names), else that country itself.
-    Phone and video calls have no venue."""
-    if d.type == "phone-call":
-        return None, None
-    country = None
-    # its first sentence, then a later one that says where it took place («Встреча
-    # прошла в резиденции «Кўксарой»»)
-    told = [a.sentences[i] for i in d.sentences[:1]] + [
-        a.sentences[i] for i in d.sentences[1:] if triggers.happened(a.sentences[i].text, a.lang)
-    ]
-    for s in told:
-        found = _place_named_in(a, d, s)
-        if found is not None:
-            return found
-        country = country or _host_country_in(a, d, s)
-    parent = drafts.get(d.parent) if d.parent else None
-    if parent is not None:
-        if parent.venue is not None:
-            return parent.venue, parent.venue_country
-        # a visit «в Республику Корея»: the last place of that country named since the
-        # visit began ("the Seoul National Cemetery"), never the newsroom's city
-        country = country or parent.venue_country
-        since = a.sentences[min(parent.sentences)].start if parent.sentences else 0
-        first = a.sentences[min(d.sentences)].start if d.sentences else 0
-        named = [
-            p
-            for p in a.places
-            if since <= p.start <= first and (country is None or p.place.country == country)
-        ]
-        if named:
-            p = named[-1]
-            return place_data.to_found(p.place, Span(p.start, p.end, a.body[p.start : p.end])), (
-                p.place.country
-            )
-    for place, span in _article_places(a):
-        if country is None or place.country == country:
-            return place_data.to_found(place, span), place.country
-    # a country is no venue: the event is placed in it, its city unknown
-    return None, country
-
-
-def _preceding_word(a: Analysis, token_index: int) -> str:
-    return a.tokens[token_index - 1].text.casefold() if token_index else ""
-
-
-def _place_named_in(a: Analysis, d: Draft, s: Sentence) -> tuple[FoundPlace, str] | None:
-    """The first place of sentence ``s`` written after a locative preposition
-    («в Вене», "in Vienna"; for a visit also "to Vienna")."""
-    for p in a.places:
-        if s.start <= p.start < s.end:
-            prev = _preceding_word(a, p.token_index)
-            if prev in _LOCATIVE or (d.type == "visit" and prev in {"в", "во", "to", "in"}):
-                mention = Span(p.start, p.end, a.body[p.start : p.end])
-                return place_data.to_found(p.place, mention), p.place.country
-    return None
-
-
-def _host_country_in(a: Analysis, d: Draft, s: Sentence) -> str | None:
-    """The last country of sentence ``s`` written after a locative preposition,
-    for the events that have a host state (visits, summits, conferences)."""
-    country = None
-    for c in a.countries:
-        if s.start <= c.start < s.end and not c.adjective:
-            prev = _preceding_word(a, c.token_index)
-            if prev == "the" and c.token_index > 1:
-                prev = _preceding_word(a, c.token_index - 1)  # "to the Republic of Korea"
-            if (prev in _LOCATIVE or (d.type == "visit" and prev == "to")) and d.type in {
-                "visit",
-                "summit",
-                "conference",
-            }:
-                country = c.code
-    return country
-
-
-def _article_places(a: Analysis) -> list[tuple[place_data.Place, Span | None]]:
-    """Places of the whole article, in order of trust: the headline's, then the dateline's."""
-    candidates = [
-        (m.place, Span(m.start, m.end, a.title[m.start : m.end], part="title"))
-        for m in a.title_places
-    ]
-    dateline = a.dateline
-    if dateline and dateline.place:
-        name = dateline.place.name_ru or dateline.place.name
-        start = a.body.find(name, dateline.start, dateline.end)
-        span = Span(start, start + len(name), name) if start >= 0 else None
-        candidates.append((dateline.place, span))
-    return candidates
-
-
 # ---------------------------------------------------------------- output
-
-
-# A cue of receiving: who is named before it hosts, who after it is the guest.
-_RECEIVED = re.compile(r"^(?:принял\w*|received|welcomed|hosted)$", re.I)
-# Who chairs: a person named right after these.
-_CHAIRED = re.compile(
-    r"(?:под председательством|председательствовал\w{0,3}(?: на (?:нем|нём|ней))?"
-    r"|chaired by|under the chairmanship of|chaired by)\s++(?:\S++\s++){0,8}?$",
-    re.I,
-)
-
-
-def _roles(a: Analysis, d: Draft) -> dict[int, str]:
-    """Who hosted, who was the guest and who chaired, where the text says so: «X принял
-    Y», "X received Y", a visitor and the host state's people, «под председательством X»."""
-    roles: dict[int, str] = {}
-    cue = d.trigger
-    first = a.sentences[min(d.sentences)] if d.sentences else None
-    if cue is not None and first is not None and _RECEIVED.match(cue.text):
-        for m in a.mentions:
-            if m.cluster in d.persons and first.start <= m.start < first.end:
-                roles.setdefault(m.cluster, "host" if m.start < cue.start else "guest")
-    elif d.type == "visit" and d.venue_country:
-        for i in d.persons:
-            roles[i] = "host" if a.people[i].country == d.venue_country else "guest"
-    for s in (a.sentences[i] for i in d.sentences):
-        for m in a.mentions:
-            if (
-                m.cluster in d.persons
-                and s.start <= m.start < s.end
-                and _CHAIRED.search(a.body, max(s.start, m.start - 120), m.start)
-            ):
-                roles[m.cluster] = "chair"
-    return roles
 
 
 def _entity_person(a: Analysis, idx: int, d: Draft, role: str = "participant") -> FoundEntity:
@@ -945,7 +817,7 @@ def _finish(a: Analysis, d: Draft, topic_cache: dict) -> FoundEvent:
     """The event handed back for a draft."""
     codes = _country_codes(a, d)
     org_names = _org_names(a, d)
-    roles = _roles(a, d)
+    roles = event_roles(a, d)
     participants = [
         *(_entity_person(a, i, d, roles.get(i, "participant")) for i in d.persons),
         *(_entity_country(a.lang, code, d) for code in codes),
@@ -974,7 +846,7 @@ def _finish(a: Analysis, d: Draft, topic_cache: dict) -> FoundEvent:
         type_mention=d.trigger,
         title_mention=d.umbrella_phrase,
         parent_key=d.parent,
-        confidence=_confidence(d, kind, source),
+        confidence=scored.confidence(d, kind, source),
     )
 
 
@@ -1033,51 +905,18 @@ def _topic_spans(a: Analysis, d: Draft, cache: dict) -> dict[str, list[Span]]:
     if d.umbrella_phrase is not None and len(d.sentences) <= 1:
         ranges = [(d.umbrella_phrase.start, d.umbrella_phrase.end)]
     topic_spans: dict[str, list[Span]] = {}
-    names = _names_of_offices(a, cache)
+    if "institutions" not in cache:
+        cache["institutions"] = topic_rules.institution_names(a.body, a.lang)
+    names = cache["institutions"]
     for r in ranges:
         if r not in cache:
             cache[r] = topic_rules.find(a.body, [r])
         for slug, spans in cache[r].items():
             # "the University of World Economy and Diplomacy" is no talk of the economy
             kept = [sp for sp in spans if not any(s <= sp.start < e for s, e in names)]
-            topic_spans.setdefault(slug, []).extend(kept) if kept else None
+            if kept:
+                topic_spans.setdefault(slug, []).extend(kept)
     return topic_spans
-
-
-_TAIL_RU = r"(?:\s++[А-ЯЁ]{2,}+)?(?:\s++(?:по|для)\s++[а-яё]++(?:\s++[а-яё]++){0,2})?"
-# The name of a school, a university or an institute: a capitalised word inside a sentence,
-# up to five more, the institution's noun and what it is "of" or "for" («Казахским
-# национальным аграрным исследовательским университетом»): it names what is taught there,
-# not what was discussed. Other institutions' names (a bank, a counter-terrorism
-# committee) do say what their people came for.
-_INSTITUTION_RU = re.compile(
-    r"(?<=[^.!?\s]\s)[А-ЯЁ][а-яё]++(?:[ -][а-яё]++){0,5}?[ -]"
-    r"(?:университет|институт|академи|колледж|лице|школ)[а-яё]*+"
-    + _TAIL_RU
-    + r"|(?<=\s)(?:Институт|Университет|Академи)[а-яё]*+"
-    + _TAIL_RU
-)
-# An English one: a capitalised run ("of", "for", "and" inside it) that names one.
-_CAPITALISED_RUN = re.compile(
-    r"(?<![\w-])[A-Z][\w'-]*+(?:\s++(?:(?:of|for|and|the|on)\s++)?[A-Z][\w'-]*+)++"
-)
-_INSTITUTION_EN = re.compile(r"\b(?:University|Institute|Academy|College|School|Lyceum)\b")
-
-
-def _names_of_offices(a: Analysis, cache: dict) -> list[tuple[int, int]]:
-    """The spans of the names of schools, universities and institutes."""
-    if "offices" not in cache:
-        spans: list[tuple[int, int]] = []
-        if a.lang == "ru":
-            spans += [m.span() for m in _INSTITUTION_RU.finditer(a.body)]
-        else:
-            spans += [
-                m.span()
-                for m in _CAPITALISED_RUN.finditer(a.body)
-                if _INSTITUTION_EN.search(m.group())
-            ]
-        cache["offices"] = spans
-    return cache["offices"]
 
 
 def _event_type(d: Draft, sides: int) -> str:
@@ -1095,48 +934,6 @@ def _title(a: Analysis, d: Draft, kind: str) -> str:
     if d.umbrella_phrase is not None:
         return headlines.nominative_phrase(d.umbrella_phrase.text, a.lang)
     return headlines.headline(kind, [a.people[i].name for i in d.persons], a.lang)
-
-
-# The weights of a logistic model of whether an event is right (matches a gold event),
-# fitted on the tuning splits by bench/fit_confidence.py: named people and a cue say most,
-# an umbrella named in passing least.
-CONFIDENCE_WEIGHTS = {
-    "persons": 0.90,
-    "two_persons": 0.29,
-    "written_date": 0.43,
-    "venue_or_call": 0.34,
-    "cue": 0.59,
-    "parent": -0.20,
-    "countries": 0.00,
-    "umbrella": -0.63,
-    "plural": 0.09,
-    "many_persons": -0.20,
-}
-CONFIDENCE_BIAS = -0.34
-
-
-def confidence_features(d: Draft, kind: str, source: str) -> dict[str, bool]:
-    """What the text supports of an event, as the confidence model reads it."""
-    return {
-        "persons": bool(d.persons),
-        "two_persons": len(d.persons) >= 2,
-        "written_date": source in {"text", "relative"},
-        "venue_or_call": d.venue is not None or kind == "phone-call",
-        "cue": d.trigger is not None and d.umbrella_phrase is None,
-        "parent": d.parent is not None,
-        "countries": bool(d.countries),
-        "umbrella": d.umbrella_phrase is not None,
-        "plural": d.plural,
-        "many_persons": len(d.persons) > 3,
-    }
-
-
-def _confidence(d: Draft, kind: str, source: str) -> float:
-    """The modelled chance that the event is right (see ``CONFIDENCE_WEIGHTS``)."""
-    score = CONFIDENCE_BIAS + sum(
-        CONFIDENCE_WEIGHTS[name] for name, on in confidence_features(d, kind, source).items() if on
-    )
-    return round(1 / (1 + math.exp(-score)), 2)
 
 
 def _span_visits(drafts: list[Draft]) -> None:
@@ -1176,6 +973,6 @@ def build(a: Analysis) -> list[FoundEvent]:
     _span_visits(drafts)
     # umbrellas first so children inherit their venue
     for d in sorted(drafts, key=lambda x: x.parent is not None):
-        d.venue, d.venue_country = _venue(a, d, by_key)
+        d.venue, d.venue_country = venue_of(a, d, by_key)
     cache: dict = {}
     return [_finish(a, d, cache) for d in drafts]

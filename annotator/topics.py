@@ -371,3 +371,30 @@ def find(body: str, ranges: list[tuple[int, int]]) -> dict[str, list[Span]]:
                 s -= 1
             out.setdefault(slug, []).append(Span(s, e, body[s:e]))
     return out
+
+
+_TAIL_RU = r"(?:\s++[А-ЯЁ]{2,}+)?(?:\s++(?:по|для)\s++[а-яё]++(?:\s++[а-яё]++){0,2})?"
+# The name of a school, a university or an institute: a capitalised word inside a sentence,
+# up to five more, the institution's noun and what it is "of" or "for" («Казахским
+# национальным аграрным исследовательским университетом»): it names what is taught there,
+# not what was discussed. Other institutions' names (a bank, a counter-terrorism
+# committee) do say what their people came for.
+_INSTITUTION_RU = re.compile(
+    r"(?<=[^.!?\s]\s)[А-ЯЁ][а-яё]++(?:[ -][а-яё]++){0,5}?[ -]"
+    r"(?:университет|институт|академи|колледж|лице|школ)[а-яё]*+"
+    + _TAIL_RU
+    + r"|(?<=\s)(?:Институт|Университет|Академи)[а-яё]*+"
+    + _TAIL_RU
+)
+# An English one: a capitalised run ("of", "for", "and" inside it) that names one.
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w-])[A-Z][\w'-]*+(?:\s++(?:(?:of|for|and|the|on)\s++)?[A-Z][\w'-]*+)++"
+)
+_INSTITUTION_EN = re.compile(r"\b(?:University|Institute|Academy|College|School|Lyceum)\b")
+
+
+def institution_names(body: str, lang: str) -> list[tuple[int, int]]:
+    """The spans of the names of schools, universities and institutes in ``body``."""
+    if lang == "ru":
+        return [m.span() for m in _INSTITUTION_RU.finditer(body)]
+    return [m.span() for m in _CAPITALISED_RUN.finditer(body) if _INSTITUTION_EN.search(m.group())]

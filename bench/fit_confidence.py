@@ -1,4 +1,4 @@
-"""Fit the weights of the annotator's confidence model (annotator/events.py).
+"""Fit the weights of the annotator's confidence model (annotator/confidence.py).
 
     .venv/bin/python bench/fit_confidence.py [fixtures/gold]
 
@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-import annotator.events as events
+import annotator.confidence as scored
 from annotator.evaluation import load_gold, score
 
 TUNING = ("dev", "dev2", "wire-dev")
@@ -24,17 +24,17 @@ TUNING = ("dev", "dev2", "wire-dev")
 
 def main(root: str = "fixtures/gold") -> None:
     rows: list[list[float]] = []
-    real_confidence = events._confidence
+    real_confidence = scored.confidence
 
     def record(d, kind, source):
-        rows.append([float(v) for v in events.confidence_features(d, kind, source).values()])
+        rows.append([float(v) for v in scored.confidence_features(d, kind, source).values()])
         return float(len(rows) - 1)  # the row, read back from the judged event
 
-    events._confidence = record
+    scored.confidence = record
     try:
         report = score(a for a in load_gold(root) if a.split in TUNING)
     finally:
-        events._confidence = real_confidence
+        scored.confidence = real_confidence
     judged = [(int(row), matched) for a in report.articles for row, matched in a.judged]
     x = np.array([[*rows[i], 1.0] for i, _ in judged])
     y = np.array([float(m) for _, m in judged])
@@ -42,7 +42,7 @@ def main(root: str = "fixtures/gold") -> None:
     for _ in range(5000):
         p = 1 / (1 + np.exp(-x @ w))
         w -= 0.1 * (x.T @ (p - y) / len(y) + 0.01 * np.r_[w[:-1], 0.0])
-    names = [*events.CONFIDENCE_WEIGHTS]
+    names = [*scored.CONFIDENCE_WEIGHTS]
     print(f"{len(y)} events, {y.mean():.2f} matched")
     for name, value in zip(names, w[:-1], strict=True):
         print(f'    "{name}": {value:.2f},')
