@@ -139,6 +139,7 @@ class _Builder:
         candidates = []
         if ref.plural:
             return None
+        plural = [p.position for p in self.a.people if p.position and p.position.plural]
         for idx, person in enumerate(self.a.people):
             if person.first_start > ref.start:
                 continue
@@ -146,12 +147,9 @@ class _Builder:
             # Berdimuhamedov") holds it too
             pos = person.position or next(
                 (
-                    p.position
-                    for p in self.a.people
-                    if p.position
-                    and p.position.plural
-                    and person.country is not None
-                    and 0 <= person.first_start - p.position.end < 120
+                    title
+                    for title in plural
+                    if person.country is not None and 0 <= person.first_start - title.end < 120
                 ),
                 None,
             )
@@ -563,28 +561,18 @@ class _Builder:
     # ------------------------------------------------------------ dates
     def _range_date(self, s: Sentence):
         """The first range of days written in the sentence."""
-        for m in self.a.dates:
-            if s.start <= m.start < s.end and m.is_range and m.precision == "day":
-                return (
-                    m.start_date,
-                    m.end_date,
-                    m.precision,
-                    m.source,
-                    Span(m.start, m.end, self.a.body[m.start : m.end]),
-                )
-        return None
+        return self._written_date(s, lambda m: m.is_range and m.precision == "day")
 
     def _explicit_date(self, s: Sentence):
         """The first date phrase written in the sentence."""
+        return self._written_date(s, lambda m: True)
+
+    def _written_date(self, s: Sentence, wanted):
+        """The first date phrase of the sentence that is ``wanted``, as a draft's date."""
         for m in self.a.dates:
-            if s.start <= m.start < s.end:
-                return (
-                    m.start_date,
-                    m.end_date,
-                    m.precision,
-                    m.source,
-                    Span(m.start, m.end, self.a.body[m.start : m.end]),
-                )
+            if s.start <= m.start < s.end and wanted(m):
+                span = Span(m.start, m.end, self.a.body[m.start : m.end])
+                return (m.start_date, m.end_date, m.precision, m.source, span)
         return None
 
     def _date_for(
@@ -813,7 +801,9 @@ def _entity_person(a: Analysis, idx: int, d: Draft, role: str = "participant") -
     )
 
 
-def _finish(a: Analysis, d: Draft, topic_cache: dict) -> FoundEvent:
+def _finish(
+    a: Analysis, d: Draft, topic_cache: dict, institutions: list[tuple[int, int]]
+) -> FoundEvent:
     """The event handed back for a draft."""
     codes = _country_codes(a, d)
     org_names = _org_names(a, d)
@@ -823,7 +813,7 @@ def _finish(a: Analysis, d: Draft, topic_cache: dict) -> FoundEvent:
         *(_entity_country(a.lang, code, d) for code in codes),
         *(e for e in (_entity_org(a.lang, name, d) for name in org_names) if e is not None),
     ]
-    topic_spans = _topic_spans(a, d, topic_cache)
+    topic_spans = _topic_spans(a, d, topic_cache, institutions)
     topics = [
         "diplomacy",
         *[t for t in topic_rules.vocabulary() if t in topic_spans and t != "diplomacy"],
@@ -896,7 +886,9 @@ def _entity_org(lang: str, name: str, d: Draft) -> FoundEntity | None:
     )
 
 
-def _topic_spans(a: Analysis, d: Draft, cache: dict) -> dict[str, list[Span]]:
+def _topic_spans(
+    a: Analysis, d: Draft, cache: dict, institutions: list[tuple[int, int]]
+) -> dict[str, list[Span]]:
     """Topic evidence in the event's sentences. An umbrella seen only in the sentence
     that names it in passing («на полях форума …») reads its phrase alone: the rest of
     that sentence is its sub-event's. ``cache`` keeps the topics of a text range for
@@ -905,15 +897,12 @@ def _topic_spans(a: Analysis, d: Draft, cache: dict) -> dict[str, list[Span]]:
     if d.umbrella_phrase is not None and len(d.sentences) <= 1:
         ranges = [(d.umbrella_phrase.start, d.umbrella_phrase.end)]
     topic_spans: dict[str, list[Span]] = {}
-    if "institutions" not in cache:
-        cache["institutions"] = topic_rules.institution_names(a.body, a.lang)
-    names = cache["institutions"]
     for r in ranges:
         if r not in cache:
             cache[r] = topic_rules.find(a.body, [r])
         for slug, spans in cache[r].items():
             # "the University of World Economy and Diplomacy" is no talk of the economy
-            kept = [sp for sp in spans if not any(s <= sp.start < e for s, e in names)]
+            kept = [sp for sp in spans if not any(s <= sp.start < e for s, e in institutions)]
             if kept:
                 topic_spans.setdefault(slug, []).extend(kept)
     return topic_spans
@@ -975,4 +964,5 @@ def build(a: Analysis) -> list[FoundEvent]:
     for d in sorted(drafts, key=lambda x: x.parent is not None):
         d.venue, d.venue_country = venue_of(a, d, by_key)
     cache: dict = {}
-    return [_finish(a, d, cache) for d in drafts]
+    institutions = topic_rules.institution_names(a.body, a.lang)
+    return [_finish(a, d, cache, institutions) for d in drafts]

@@ -16,7 +16,7 @@ _RECEIVED = re.compile(r"^(?:принял\w*|received|welcomed|hosted)$", re.I)
 # Who chairs: a person named right after these.
 _CHAIRED = re.compile(
     r"(?:под председательством|председательствовал\w{0,3}(?: на (?:нем|нём|ней))?"
-    r"|chaired by|under the chairmanship of|chaired by)\s++(?:\S++\s++){0,8}?$",
+    r"|chaired by|under the chairmanship of)\s++(?:\S++\s++){0,8}?$",
     re.I,
 )
 

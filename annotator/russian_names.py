@@ -242,8 +242,8 @@ def _decline_hyphenated(word: str, case: str, gender: str | None, first: bool) -
 def _foreign(word: str, case: str, gender: str | None, first: bool) -> str:
     """A man's foreign name pymorphy3 has no parse of in that case, by its ending: in
     the instrumental the given name («Кристофером» → «Кристофер», «Михаем» → «Михай»),
-    in the genitive any word after a consonant («у послов Китая Юй Цзюня» → «Цзюнь»,
-    «Тимоти Смарта» → «Смарт»)."""
+    in the genitive a word ending after a consonant («у послов … Тимоти Смарта» → «Смарт»,
+    «Тарика Мехмуда» → «Тарик Мехмуд»)."""
     if gender == "femn" or len(word) < 4:
         return word
     if case == "ablt" and first and gender == "masc":

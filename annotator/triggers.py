@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from annotator import morph
 
@@ -39,7 +40,8 @@ _EN = {
     r"|\bhosted\b|\bconvened\b|\bcredentials\b|\b(?:was|were) received by\b",
 }
 _FUTURE_RU = re.compile(
-    r"предстоящ|планиру|запланирован\w*|состоится|пройд[её]т|\bбудет\b|\bбудут\b|намерен|ожидается|ожидаются|предусмотрен\w{0,3}|предполагается|пригласил\w*"
+    r"предстоящ|планиру|запланирован\w*|состоится|пройд[её]т|\bбудет\b|\bбудут\b|намерен"
+    r"|ожидается|ожидаются|предусмотрен\w{0,3}|предполагается|пригласил\w*"
     r"|(?<!по )приглашени|договорил\w{0,20} (?:о|провести)|в следующем году",
     re.I,
 )
@@ -141,6 +143,7 @@ class Trigger:
 _VERB_3RD = re.compile(r"\b[а-яё]{3,}(?:[иеуюяа]т|[уюя]тся|[ие]тся)\b", re.I)
 
 
+@lru_cache(maxsize=4096)  # trigger(), planned() and the event builder each ask of a sentence
 def _future(text: str, lang: str) -> re.Match | None:
     """Where a sentence starts speaking of the future, if it does."""
     future = (_FUTURE_RU if lang == "ru" else _FUTURE_EN).search(text)
@@ -154,7 +157,7 @@ def _future(text: str, lang: str) -> re.Match | None:
 
 
 def future_at(text: str, lang: str) -> int | None:
-    """Where a sentence starts speaking of the future, if it does."""
+    """The offset where a sentence starts speaking of the future, if it does."""
     found = _future(text, lang)
     return found.start() if found else None
 

@@ -235,3 +235,150 @@ def test_a_later_sentence_says_where_it_took_place(annotator):
     )
     events = annotator.annotate(body, title="Встреча", published_at=D(2026, 1, 23))
     assert [e.venue.name for e in events if e.venue] == ["Samarkand"]
+
+
+def topics_of(annotator, body, published, lang=None):
+    events = annotator.annotate(body, title="T", published_at=published, language=lang)
+    return {t for e in events for t in e.topics}
+
+
+@pytest.mark.parametrize(
+    ("body", "absent"),
+    [
+        # elections only as the occasion of a call are no topic of it
+        (
+            "Kabar (KG) - President Sadyr Japarov held a phone call with President Shavkat "
+            "Mirziyoyev, who congratulated him on the elections. The sides discussed trade.",
+            "rule-of-law",
+        ),
+        # "accredited", "importance": no credit, no imports
+        (
+            "Kabar (KG) - Photo credit: Akorda. President Sadyr Japarov received the newly "
+            "accredited Ambassador of Japan Takeshi Yamada and noted the importance of ties.",
+            "finance",
+        ),
+        (
+            "Kabar (KG) - President Sadyr Japarov received Ambassador of Japan Takeshi Yamada "
+            "and stressed the importance of cultural ties.",
+            "trade",
+        ),
+        # «полупроводников» holds «водн» and is no water
+        (
+            "Казинформ (KZ) - Касым-Жомарт Токаев провёл переговоры с Президентом Кореи Ли "
+            "Чжэ Мёном. Обсуждено производство полупроводников.",
+            "water",
+        ),
+        # a university's name is what is taught there, not what was discussed
+        (
+            "Daryo (UZ) - Bakhtiyor Saidov met with IOM Director General Amy Pope at the "
+            "University of World Economy and Diplomacy. They discussed labour migration.",
+            "economy",
+        ),
+        # «сказал журналистам» is no talk of the press
+        (
+            "ТАСС (RU) - Владимир Путин провёл переговоры с Президентом Казахстана "
+            "Касым-Жомартом Токаевым, сказал журналистам Дмитрий Песков.",
+            "media-freedom",
+        ),
+    ],
+)
+def test_words_that_name_no_topic(annotator, body, absent):
+    assert absent not in topics_of(annotator, body, D(2026, 3, 20))
+
+
+@pytest.mark.parametrize(
+    ("body", "lang"),
+    [
+        # a year before the publication's, written «в 2024 году»
+        (
+            "Trend (AZ) - В 2024 году Ильхам Алиев провёл переговоры с Садыром Жапаровым в Баку.",
+            "ru",
+        ),
+        # a "Read also" line names an earlier report
+        (
+            "Kabar (KG) - Read also: Sadyr Japarov held talks with Shavkat Mirziyoyev in Tashkent",
+            "en",
+        ),
+        # "may be signed during the visit": a visit still to come
+        (
+            "Asia-Plus (TJ) - An agreement on grants may be signed during the visit of "
+            "Emomali Rahmon to Tokyo.",
+            "en",
+        ),
+        # any summit, not one
+        (
+            "Times of Central Asia (KZ) - Political analyst Daniyar Ospanov said the region "
+            "was in demand. The agenda of almost every summit was written in Astana.",
+            "en",
+        ),
+        # a state for its capital signed, the columnist takes no part
+        (
+            "Times of Central Asia (KZ) - Political analyst Daniyar Ospanov said the region "
+            "was in demand. Beijing signed a treaty on good-neighbourliness with all five "
+            "states.",
+            "en",
+        ),
+        # the event a sentence prepares
+        (
+            "Daryo (UZ) - Shavkat Mirziyoyev spoke of the preparations for the Consultative "
+            "Meeting of the Heads of State of Central Asia.",
+            "en",
+        ),
+    ],
+)
+def test_recalled_planned_and_mentioned_events_are_none(annotator, body, lang):
+    assert annotator.annotate(body, title="T", published_at=D(2026, 3, 20), language=lang) == []
+
+
+def test_a_meeting_after_an_earlier_summit_is_not_that_summit(annotator):
+    body = (
+        "Daryo (UZ) - Вчера Президент Узбекистана Шавкат Мирзиёев принял специального "
+        "посланника Президента США Серджио Гора. Глава государства отметил, что после "
+        "саммита «Центральная Азия – США» в Вашингтоне отношения вышли на новый уровень."
+    )
+    events = annotator.annotate(body, title="Встреча", published_at=D(2026, 1, 23))
+    assert [e.type for e in events] == ["bilateral-meeting"]
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (
+            "Astana Times (KZ) - Bektenov met with European Commissioner for International "
+            "Partnerships Jozef Síkela.",
+            "Jozef Síkela",
+        ),
+        (
+            "Orient (TM) - Serdar Berdimuhamedov received US Special Envoy for South and "
+            "Central Asian Affairs Sergio Gor.",
+            "Sergio Gor",
+        ),
+        (
+            "Kazinform (KZ) - Serik Zhumangarin held talks with Uzbekistan's Minister of "
+            "Investment, Industry and Trade Laziz Kudratov.",
+            "Laziz Kudratov",
+        ),
+    ],
+)
+def test_a_long_english_title_leads_to_its_name(annotator, body, name):
+    found = people(annotator.annotate(body, title="Talks", published_at=D(2025, 10, 9)))
+    assert name in found and not any(n.endswith(name) and n != name for n in found), found
+
+
+def test_a_visit_s_events_take_the_days_the_text_writes_since_it_began(annotator):
+    body = (
+        "UzA (UZ) - TASHKENT – President Sadyr Japarov is on a state visit to Uzbekistan on "
+        "April 21-23.\n"
+        "An official welcoming ceremony took place today at the Kuksaroy residence. "
+        "Presidents Shavkat Mirziyoyev and Sadyr Japarov then held talks.\n"
+        "The second day of the state visit began with a meeting of Sadyr Japarov with the "
+        "Speaker of the Senate Tanzila Narbayeva."
+    )
+    events = annotator.annotate(body, title="Visit", published_at=D(2026, 4, 22))
+    days = {
+        frozenset(p.name for p in e.participants if p.kind == "person"): e.start_date
+        for e in events
+        if e.type != "visit"
+    }
+    assert days[frozenset({"Shavkat Mirziyoyev", "Sadyr Japarov"})] == D(2026, 4, 22)
+    assert days[frozenset({"Sadyr Japarov", "Tanzila Narbayeva"})] == D(2026, 4, 22)

@@ -335,6 +335,21 @@ def test_an_unreachable_broker_is_a_503_and_the_job_waits(app_with):
     assert client.get(job["article"]).status_code == 200
 
 
+def test_the_file_system_queue_keeps_all_its_files_in_its_folder(app_with, tmp_path, monkeypatch):
+    """kombu's file-system transport keeps its exchange tables in ``control/`` of the
+    working directory unless told: 125 such files were once committed from the
+    repository's root."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    folder = tmp_path / "queue"
+    client = app_with(JOB_BROKER_URL="filesystem://", JOB_QUEUE_DIR=str(folder)).test_client()
+    response = client.post("/v1/articles?annotate=true", json=_article())
+    assert response.status_code == 202, response.json
+    assert list(cwd.iterdir()) == []
+    assert list(folder.rglob("*.exchange"))  # its exchange table is there, with its message
+
+
 def _feed(tmp_path: Path) -> Path:
     from importlib import resources
 

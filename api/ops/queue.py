@@ -49,7 +49,12 @@ def configure(settings: dict) -> Celery:
     if url.startswith("filesystem"):
         folder = Path(str(settings["JOB_QUEUE_DIR"])).resolve()
         folder.mkdir(parents=True, exist_ok=True)
-        options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+        # the exchange tables too: kombu keeps them in ./control unless told
+        options = {
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+        }
     elif url.startswith(("redis", "rediss")):
         # A message taken by a worker that then vanished is handed out again after this:
         # longer than any job may run.
